@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts and roles")
+
+    def ready(self):
+        from .services import grant_staff_model_permissions
+
+        # Model permissions only exist after migrate; grant them to the staff group then.
+        post_migrate.connect(grant_staff_model_permissions, sender=self)

@@ -1,0 +1,69 @@
+from django.contrib import admin
+from django.core.paginator import Paginator
+from django.db import connection
+from django.utils.functional import cached_property
+
+from .models import EducationLevel, EthnicGroup, Membership, Person, PoliticalStatus
+
+
+class EstimatedCountPaginator(Paginator):
+    """Uses PostgreSQL's planner estimate instead of COUNT(*) on big unfiltered tables."""
+
+    @cached_property
+    def count(self):
+        query = self.object_list.query
+        if not query.where:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE relname = %s",
+                    [self.object_list.model._meta.db_table],
+                )
+                row = cursor.fetchone()
+            if row and row[0] and row[0] > 10_000:
+                return int(row[0])
+        return super().count
+
+
+@admin.register(EthnicGroup, PoliticalStatus, EducationLevel)
+class ReferenceAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "sort_order", "active")
+    list_editable = ("sort_order", "active")
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("association",)
+    fields = (
+        "association",
+        "number",
+        "legacy_number",
+        "status",
+        "joined_on",
+        "left_on",
+        "position",
+    )
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("name", "gender", "ethnic_group", "birth_date", "id_masked", "phone", "town")
+    list_select_related = ("ethnic_group", "town")
+    search_fields = ("name", "=phone")
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    autocomplete_fields = ("user",)
+    readonly_fields = ("id_masked",)
+    exclude = ("id_number", "name_terms", "name_pinyin")
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("person", "association", "number", "legacy_number", "status", "joined_on")
+    list_select_related = ("person", "association")
+    list_filter = ("association", "status")
+    search_fields = ("=number", "=legacy_number", "person__name")
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    autocomplete_fields = ("person", "association")

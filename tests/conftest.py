@@ -1,0 +1,87 @@
+"""Fixtures shared by every test: the role accounts of the permission matrix."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+from accounts import roles
+from associations.models import Association
+from associations.services import secretary_assign
+from tests.factories import MembershipFactory, PersonFactory, UserFactory
+
+PASSWORD = "Test-pass-2026!"
+BACKEND = "accounts.backends.UsernameOrPhoneBackend"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def writers(db):
+    return Association.objects.get(code="ZJ")
+
+
+@pytest.fixture
+def photographers(db):
+    return Association.objects.get(code="SY")
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(username="t_staff", full_name="文联干部", is_staff=True, roles=[roles.STAFF])
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="t_admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def sec_writers(db, writers, admin_user):
+    user = UserFactory(username="t_sec_writers", full_name="作协秘书")
+    secretary_assign(user=user, association=writers, actor=admin_user)
+    return user
+
+
+@pytest.fixture
+def sec_photo(db, photographers, admin_user):
+    user = UserFactory(username="t_sec_photo", full_name="摄协秘书")
+    secretary_assign(user=user, association=photographers, actor=admin_user)
+    return user
+
+
+@pytest.fixture
+def member_user(db, writers):
+    user = UserFactory(username="t_member", full_name="龙雪梅", roles=[roles.MEMBER])
+    person = PersonFactory(name="龙雪梅", user=user)
+    MembershipFactory(person=person, association=writers)
+    return user
+
+
+@pytest.fixture
+def role_users(db, staff_user, sec_writers, sec_photo, member_user):
+    """Every role of the permission matrix; None is the anonymous visitor."""
+    return {
+        "anonymous": None,
+        "member": member_user,
+        "sec_writers": sec_writers,
+        "sec_photo": sec_photo,
+        "staff": staff_user,
+    }
+
+
+@pytest.fixture
+def client_for(client):
+    def _login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user, backend=BACKEND)
+        return client
+
+    return _login
+
+
+__all__ = ["PASSWORD", "Group"]
