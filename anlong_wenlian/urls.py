@@ -15,6 +15,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("members/", include("members.urls")),
     path("associations/", include("associations.urls")),
     path("", include("portal.urls")),
 ]
