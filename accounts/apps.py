@@ -10,5 +10,6 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from .services import grant_staff_model_permissions
 
-        # Model permissions only exist after migrate; grant them to the staff group then.
-        post_migrate.connect(grant_staff_model_permissions, sender=self)
+        # Model permissions are created app by app after migrate; grant them to the staff
+        # group after each app's (idempotent), so the last app's permissions are included.
+        post_migrate.connect(grant_staff_model_permissions, dispatch_uid="grant_staff_perms")

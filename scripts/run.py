@@ -14,7 +14,12 @@ sys.path.insert(0, os.path.dirname(__file__))
 from services import LOCAL, ROOT, Services, _port_in_use, prepare  # noqa: E402
 
 
+def _stop(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _stop)
     port = int(os.environ.get("PORT", "8000"))
     LOCAL.mkdir(exist_ok=True)
     lock = open(LOCAL / "run.lock", "w")
