@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_mixins import AuditHistoryMixin
+
 from .models import User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditHistoryMixin, BaseUserAdmin):
     list_display = ("username", "full_name", "phone", "email", "is_staff", "is_active")
     search_fields = ("username", "full_name", "phone", "email")
     fieldsets = (

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
+from portal.admin_mixins import AuditHistoryMixin
+
 from .models import ArtCategory, Association, Town
 
 
@@ -16,7 +18,7 @@ class TownAdmin(admin.ModelAdmin):
 
 
 @admin.register(Association)
-class AssociationAdmin(GuardedModelAdmin):
+class AssociationAdmin(AuditHistoryMixin, GuardedModelAdmin):
     list_display = ("name", "code", "kind", "art_category", "status", "founded_on")
     list_filter = ("kind", "status")
     search_fields = ("name", "code")

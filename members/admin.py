@@ -3,6 +3,8 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.utils.functional import cached_property
 
+from portal.admin_mixins import AuditHistoryMixin
+
 from .models import EducationLevel, EthnicGroup, Membership, Person, PoliticalStatus
 
 
@@ -46,7 +48,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ("name", "gender", "ethnic_group", "birth_date", "id_masked", "phone", "town")
     list_select_related = ("ethnic_group", "town")
     search_fields = ("name", "=phone")
@@ -59,7 +61,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ("person", "association", "number", "legacy_number", "status", "joined_on")
     list_select_related = ("person", "association")
     list_filter = ("association", "status")
