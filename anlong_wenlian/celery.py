@@ -16,9 +16,24 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    # Every entry runs a registered job (portal.jobs) through portal.tasks.run_job, which
+    # records the run and lets only one run of a job act at a time.
     # Housekeeping: expired sessions and stale login-failure records.
     "housekeeping-daily": {
-        "task": "portal.tasks.housekeeping",
+        "task": "portal.tasks.run_job",
         "schedule": crontab(hour=3, minute=15),
+        "args": ("housekeeping",),
+    },
+    # Offices ending in 60/30/7 days → holder, secretaries, staff; ended offices lose scope.
+    "term-expiry-daily": {
+        "task": "portal.tasks.run_job",
+        "schedule": crontab(hour=6, minute=30),
+        "args": ("term_expiry",),
+    },
+    # E-mail/SMS not delivered an hour after the reminder (lost task, retries used up).
+    "reminder-requeue": {
+        "task": "portal.tasks.run_job",
+        "schedule": crontab(minute=40),
+        "args": ("reminder_requeue",),
     },
 }

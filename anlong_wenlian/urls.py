@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from members.urls_certificate import me_urlpatterns, verify_urlpatterns
 from portal import views as portal_views
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
@@ -17,6 +18,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("members/", include("members.urls")),
     path("associations/", include("associations.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("verify/", include((verify_urlpatterns, "verify"))),
+    path("me/", include((me_urlpatterns, "me"))),
     path("", include("portal.urls")),
 ]
 

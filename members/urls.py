@@ -9,5 +9,6 @@ app_name = "members"
 urlpatterns = [
     path("", include("members.urls_database")),
     path("", include("members.urls_apply")),
+    path("", include("members.urls_certificate")),
     path("import/", include("members.urls_import")),
 ]

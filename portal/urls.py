@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import job_views, views
 
 app_name = "portal"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("start/", views.landing, name="landing"),
     path("dashboard/staff/", views.staff_dashboard, name="staff_dashboard"),
+    path("dashboard/jobs/", job_views.jobs_page, name="jobs"),
+    path("dashboard/jobs/run/", job_views.job_run_now, name="job_run"),
     path("dashboard/association/", views.secretary_home, name="secretary_home"),
     path(
         "dashboard/association/<str:code>/",

@@ -41,7 +41,11 @@ def staff_dashboard(request):
     return render(
         request,
         "portal/staff_dashboard.html",
-        {"overview": overview, "total_members": total},
+        {
+            "overview": overview,
+            "total_members": total,
+            "review_panel": member_selectors.review_panel(viewer=request.user),
+        },
     )
 
 
@@ -68,6 +72,9 @@ def secretary_dashboard(request, code):
             "association": overview,
             "recent_members": member_selectors.recent_members(association=association),
             "managed_associations": managed,
+            "review_panel": member_selectors.review_panel(
+                viewer=request.user, association=association
+            ),
         },
     )
 
@@ -77,7 +84,13 @@ def member_centre(request):
     person = member_selectors.person_for_user(request.user)
     memberships = member_selectors.memberships_of(person) if person else []
     return render(
-        request, "portal/member_centre.html", {"person": person, "memberships": memberships}
+        request,
+        "portal/member_centre.html",
+        {
+            "person": person,
+            "memberships": memberships,
+            "apply_panel": member_selectors.apply_panel(user=request.user),
+        },
     )
 
 

@@ -1,0 +1,338 @@
+"""Member database pages (MEM-08, X-02, X-03): list with search and filters, member page
+with audit history, full ID number on demand (staff), Excel export, statistics."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import CharField, IntegerField, Value
+from django.db.models.functions import Cast
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.permissions import get_visible_or_404
+from accounts.roles import is_federation_staff
+
+from . import exports, selectors, services, stats
+from .filters import MemberFilter
+from .models import Membership
+
+PAGE_SIZE = 25
+EXPORT_MAX_ROWS = 20_000
+ESTIMATE_ABOVE = 10_000
+
+
+class MemberPaginator(Paginator):
+    """COUNT(*) over the whole unfiltered membership table is replaced by PostgreSQL's
+    estimate (pg_class.reltuples) when the table is big; filtered lists count exactly."""
+
+    def __init__(self, *args, estimate: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.estimate = estimate
+        self.estimated = False
+
+    @cached_property
+    def count(self):
+        if self.estimate:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                    [Membership._meta.db_table],
+                )
+                row = cursor.fetchone()
+            if row and row[0] and row[0] > ESTIMATE_ABOVE:
+                self.estimated = True
+                return int(row[0])
+        return super().count
+
+
+def _member_filter(request) -> MemberFilter:
+    if not selectors.membership_policy.can(request.user, "list"):
+        raise PermissionDenied
+    return MemberFilter(
+        request.GET,
+        queryset=selectors.member_list(viewer=request.user),
+        viewer=request.user,
+    )
+
+
+def _query_without(request, *names) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+@login_required
+@require_GET
+def member_list(request):
+    filterset = _member_filter(request)
+    valid = filterset.form.is_valid()
+    queryset = filterset.qs if valid else filterset.queryset.none()
+    paginator = MemberPaginator(
+        queryset,
+        PAGE_SIZE,
+        estimate=valid and not filterset.is_filtered and is_federation_staff(request.user),
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "members/database/list.html",
+        {
+            "filter": filterset,
+            "form_valid": valid,
+            "page": page,
+            "paginator": paginator,
+            "query": _query_without(request, "page"),
+            "is_staff_viewer": is_federation_staff(request.user),
+        },
+    )
+
+
+def _detail_context(request, membership, *, full_id_number: str = "") -> dict:
+    staff = is_federation_staff(request.user)
+    context = {
+        "membership": membership,
+        "person": membership.person,
+        "is_staff_viewer": staff,
+        "full_id_number": full_id_number,
+        "other_memberships": [],
+        "history": [],
+    }
+    if staff:
+        others = list(
+            selectors.person_other_memberships(viewer=request.user, membership=membership)
+        )
+        context["other_memberships"] = others
+        context["history"] = _history_rows(
+            selectors.person_audit_history(
+                person=membership.person,
+                membership_ids=[membership.id, *[m.id for m in others]],
+            )
+        )
+    return context
+
+
+def _action_label(entry) -> str:
+    data = entry.additional_data or {}
+    if data.get("event") == "reveal_id_number":
+        return _("Viewed the full ID number")
+    labels = {
+        0: _("Created"),
+        1: _("Changed"),
+        2: _("Deleted"),
+        3: _("Viewed"),
+    }
+    return labels.get(entry.action, str(entry.action))
+
+
+HIDDEN_HISTORY_FIELDS = {"id", "created_at", "updated_at", "name_terms", "name_pinyin"}
+
+
+def _entry_fields(entry):
+    """(field, old, new) of an entry's changes, skipping fields no longer on the model."""
+    model = entry.content_type.model_class()
+    for name, values in (entry.changes_dict or {}).items():
+        if name in HIDDEN_HISTORY_FIELDS or not isinstance(values, (list, tuple)):
+            continue
+        if len(values) != 2 or model is None:
+            continue
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if not getattr(field, "concrete", False):
+            continue  # reverse relations and many-to-many changes are not shown here
+        yield field, values[0], values[1]
+
+
+def _related_names(wanted: dict) -> dict:
+    """Names of the rows that foreign-key changes point at: one UNION query in all."""
+    parts = []
+    for index, (model, ids) in enumerate(wanted.items()):
+        names = [f.name for f in model._meta.concrete_fields]
+        column = next((c for c in ("name", "full_name", "username") if c in names), None)
+        if column is None or not ids:
+            continue
+        parts.append(
+            model._default_manager.filter(pk__in=ids)
+            .order_by()
+            .annotate(
+                k=Value(index, output_field=IntegerField()),
+                label=Cast(column, CharField()),
+            )
+            .values_list("k", "pk", "label")
+        )
+    if not parts:
+        return {}
+    models_by_index = dict(enumerate(wanted))
+    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return {(models_by_index[k], pk): label for k, pk, label in query}
+
+
+def _shown(field, raw, names) -> str:
+    if raw in (None, "", "None"):
+        return "—"
+    if field.many_to_one or field.one_to_one:
+        try:
+            return names.get((field.related_model, int(raw)), str(raw))
+        except (TypeError, ValueError):
+            return str(raw)
+    if field.choices:
+        return str(dict(field.choices).get(raw, raw))
+    if field.get_internal_type() == "BooleanField":
+        return _("Yes") if raw in (True, "True") else _("No")
+    return str(raw)
+
+
+def _history_rows(entries) -> list[dict]:
+    """Audit entries in readable Chinese: who, when, what (field: old → new)."""
+    entries = list(entries)
+    wanted: dict = {}
+    for entry in entries:
+        for field, old, new in _entry_fields(entry):
+            if field.many_to_one or field.one_to_one:
+                ids = wanted.setdefault(field.related_model, set())
+                ids.update(int(v) for v in (old, new) if str(v).isdigit())
+    names = _related_names(wanted)
+    rows = []
+    for entry in entries:
+        rows.append(
+            {
+                "timestamp": entry.timestamp,
+                "actor": (entry.actor.get_full_name() or entry.actor.get_username())
+                if entry.actor
+                else "",
+                "action": _action_label(entry),
+                "object": entry.object_repr,
+                "changes": [
+                    {
+                        "field": str(field.verbose_name),
+                        "old": _shown(field, old, names),
+                        "new": _shown(field, new, names),
+                    }
+                    for field, old, new in _entry_fields(entry)
+                ],
+            }
+        )
+    return rows
+
+
+def _visible_membership(request, pk):
+    return get_visible_or_404(
+        selectors.membership_policy,
+        request.user,
+        selectors.membership_detail_queryset(),
+        pk=pk,
+    )
+
+
+@login_required
+@require_GET
+def member_detail(request, pk):
+    membership = _visible_membership(request, pk)
+    return render(request, "members/database/detail.html", _detail_context(request, membership))
+
+
+@never_cache
+@login_required
+@require_POST
+def member_reveal_id(request, pk):
+    membership = _visible_membership(request, pk)
+    if not selectors.membership_policy.can(request.user, "reveal_id", membership):
+        raise PermissionDenied
+    number = services.person_reveal_id_number(person=membership.person, actor=request.user)
+    context = _detail_context(request, membership, full_id_number=number)
+    response = render(request, "members/database/detail.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def member_export(request):
+    filterset = _member_filter(request)
+    list_url = reverse("members:database_list") + "?" + _query_without(request, "page", "order")
+    if not filterset.form.is_valid():
+        messages.error(request, _("The filters are not valid; correct them and export again."))
+        return redirect(list_url)
+    order = "strokes" if request.GET.get("order") == "strokes" else "pinyin"
+    queryset = filterset.qs
+    rows = queryset.count()
+    if rows > EXPORT_MAX_ROWS:
+        messages.error(
+            request,
+            _(
+                "This list has %(rows)s members; an export holds at most %(max)s. Narrow "
+                "the filters (for example choose an association) and export again."
+            )
+            % {"rows": rows, "max": EXPORT_MAX_ROWS},
+        )
+        return redirect(list_url)
+    if order == "strokes":
+        memberships = sorted(
+            queryset.order_by("id"), key=lambda m: (exports.strokes_key(m.person.name), m.id)
+        )
+    else:
+        memberships = queryset.iterator(chunk_size=2000)
+    content = exports.member_workbook(memberships)
+    services.member_export_log(
+        actor=request.user, filters=filterset.describe(), rows=rows, order=order
+    )
+    response = HttpResponse(content, content_type=exports.XLSX)
+    filename = f"会员名册-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _require_staff(request):
+    if not is_federation_staff(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def statistics(request):
+    _require_staff(request)
+    if request.method == "POST":
+        stats.cached_member_statistics(refresh=True)
+        return redirect("members:statistics")
+    dimensions, computed_at = stats.cached_member_statistics()
+    charts = [
+        {
+            "key": d.key,
+            "title": str(d.title),
+            "type": d.chart,
+            "labels": [label for label, _n in d.rows],
+            "values": [n for _label, n in d.rows],
+        }
+        for d in dimensions
+    ]
+    return render(
+        request,
+        "members/database/stats.html",
+        {"dimensions": dimensions, "charts": charts, "computed_at": computed_at},
+    )
+
+
+@login_required
+@require_GET
+def statistics_export(request):
+    _require_staff(request)
+    with translation.override("zh-hans"):
+        dimensions, _computed_at = stats.cached_member_statistics()
+        content = exports.stats_workbook([(d.sheet, d.rows) for d in dimensions])
+    response = HttpResponse(content, content_type=exports.XLSX)
+    filename = f"会员统计-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
