@@ -322,6 +322,51 @@ def _notify_referee(referee) -> None:
     transaction.on_commit(lambda: _send_mail_quietly(subject, body, [address]))
 
 
+def _notify_reviewers(application) -> None:
+    """E-mail the people who act next: the association's secretaries for the first stage,
+    federation staff for the second (the dashboards list the same applications)."""
+    from django.contrib.auth import get_user_model
+    from guardian.shortcuts import get_users_with_perms
+
+    from accounts import roles
+
+    from .models import Application
+
+    if application.status == Application.Status.ASSOCIATION_REVIEW:
+        users = get_users_with_perms(
+            application.association,
+            only_with_perms_in=["manage_association"],
+            with_group_users=False,
+            with_superusers=False,
+        )
+    elif application.status == Application.Status.FEDERATION_REVIEW:
+        users = get_user_model().objects.filter(groups__name=roles.STAFF)
+    else:
+        return
+    addresses = sorted(
+        {u.email for u in users.filter(is_active=True).exclude(email="").only("email")}
+    )
+    if not addresses:
+        return
+    url = _site_url(reverse("members:apply_detail", args=[application.pk]))
+    subject = _("[%(site)s] An application waits for your review: %(name)s") % {
+        "site": settings.FEDERATION_SHORT_NAME,
+        "name": application.name,
+    }
+    body = _(
+        "The application of %(name)s to %(association)s is waiting for your review (%(stage)s):"
+        " %(url)s\n\n%(site)s"
+    ) % {
+        "name": application.name,
+        "association": application.association.name,
+        "stage": _status_label(application.status),
+        "url": url,
+        "site": settings.FEDERATION_NAME,
+    }
+    for address in addresses:
+        transaction.on_commit(lambda a=address: _send_mail_quietly(subject, body, [a]))
+
+
 def _record_step(application, *, actor, from_status: str, reason: str = "") -> None:
     from .models import ApplicationStep
 
@@ -689,6 +734,7 @@ def application_submit(*, application, actor):
                     "for the association's review."
                 ) % {"association": app.association.name}
             _notify_applicant(app, text)
+            _notify_reviewers(app)
             for referee in new_requests:
                 referee.application = app
                 _notify_referee(referee)
@@ -747,6 +793,7 @@ def referee_respond(*, referee, actor, confirm: bool, comment: str = ""):
                 _record_step(
                     app, actor=actor, from_status=from_status, reason=_("Both referees confirmed.")
                 )
+                _notify_reviewers(app)
                 _notify_applicant(
                     app,
                     _(
@@ -978,6 +1025,7 @@ def application_decide(*, application, actor, decision: str, reason: str, expect
                     % values
                 )
             _notify_applicant(app, text)
+            _notify_reviewers(app)
     return app
 
 

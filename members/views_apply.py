@@ -125,6 +125,8 @@ def application_edit(request, pk=None):
         if person is not None:
             for field in services.APPLICATION_PROFILE_FIELDS:
                 initial[field] = getattr(person, field)
+            initial["id_number"] = person.id_number or ""
+            initial["art_categories"] = list(person.art_categories.all())
         if code:
             from associations.models import Association
 
@@ -180,6 +182,10 @@ def application_edit(request, pk=None):
     }
     if application is not None:
         context["works"] = list(application.works.all())
+        if application.status == Application.Status.RETURNED:
+            context["return_step"] = (
+                application.steps.select_related("actor").order_by("-created_at", "-id").first()
+            )
     return render(request, "members/apply/form.html", context)
 
 
@@ -458,5 +464,7 @@ def objection_new(request, pk):
             "application": application,
             "masked_name": mask_name(application.name),
             "form": form,
+            "running": application.status == Application.Status.PUBLIC_NOTICE
+            and application.notice_starts_on <= timezone.localdate() <= application.notice_ends_on,
         },
     )

@@ -772,3 +772,32 @@ def test_mail_failure_does_not_undo_the_decision(
 
 
 __all__ = ["UserFactory"]
+
+
+def test_reviewers_are_emailed_when_an_application_reaches_them(
+    applicant,
+    writers,
+    referees,
+    sec_writers,
+    sec_photo,
+    staff_user,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        app = submitted(applicant, writers, referees)
+    to = [m.to[0] for m in mail.outbox]
+    assert sec_writers.email in to and sec_photo.email not in to
+    assert staff_user.email not in to
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_decide(
+            application=app,
+            actor=sec_writers,
+            decision="approve",
+            reason="好",
+            expected_status=S.ASSOCIATION_REVIEW,
+        )
+    to = [m.to[0] for m in mail.outbox]
+    assert staff_user.email in to and sec_writers.email not in to
+    review_mail = next(m for m in mail.outbox if m.to == [staff_user.email])
+    assert f"/members/apply/{app.pk}/" in review_mail.body

@@ -659,3 +659,51 @@ def test_objection_evidence_and_outcome_staff_only(
     check(response, "redirect" if role == "staff" else expected)
     on_notice.refresh_from_db()
     assert (on_notice.status == S.REJECTED) == (role == "staff")
+
+
+def test_member_applying_elsewhere_gets_a_prefilled_form(client_for, member_user):
+    from members.selectors import person_for_user
+
+    person = person_for_user(member_user)
+    form = client_for(member_user).get(reverse("members:apply_new")).context["form"]
+    assert form.initial["name"] == person.name
+    assert form.initial["id_number"] == person.id_number
+    assert form.initial["birth_date"] == person.birth_date
+
+
+def test_new_form_preselects_the_association_from_its_page(client_for, applicant, writers):
+    url = reverse("members:apply_new") + "?association=ZJ"
+    form = client_for(applicant).get(url).context["form"]
+    assert form.initial["association"] == writers
+
+
+def test_objection_page_after_the_period_says_so(client, on_notice):
+    Application.objects.filter(pk=on_notice.pk).update(
+        notice_ends_on=timezone.localdate() - timedelta(days=1)
+    )
+    response = client.get(reverse("members:objection_new", args=[on_notice.pk]))
+    assert response.status_code == 200 and response.context["running"] is False
+
+
+def test_returned_application_shows_the_reason_and_can_be_resubmitted(
+    client_for, in_review, sec_writers, applicant, writers, referees
+):
+    services.application_decide(
+        application=in_review,
+        actor=sec_writers,
+        decision="return",
+        reason="请补充深入生活记录",
+        expected_status=S.ASSOCIATION_REVIEW,
+    )
+    c = client_for(applicant)
+    url = reverse("members:apply_edit", args=[in_review.pk])
+    response = c.get(url)
+    assert response.status_code == 200 and "请补充深入生活记录" in response.content.decode()
+    assert response.context["form"].fields["association"].disabled
+    data = form_data(
+        writers, referees, work_file_1=None, photo=None, field_life="补充：2025年驻村。"
+    )
+    response = c.post(url, {**data, "submit": "1"})
+    assert response.status_code == 302
+    in_review.refresh_from_db()
+    assert in_review.status == S.ASSOCIATION_REVIEW and in_review.field_life == "补充：2025年驻村。"

@@ -16,6 +16,7 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from django.conf import settings as django_settings
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -123,7 +124,13 @@ def post(client, url, data, **kwargs):
 
 
 def test_the_whole_path_in_chinese(
-    client, writers, referees, sec_writers, staff_user, django_user_model
+    client,
+    writers,
+    referees,
+    sec_writers,
+    staff_user,
+    django_user_model,
+    django_capture_on_commit_callbacks,
 ):
     writers.public_notice_enabled = True
     writers.public_notice_days = 5
@@ -256,11 +263,15 @@ def test_the_whole_path_in_chinese(
         notice_ends_on=timezone.localdate() - timedelta(days=1)
     )
     page(client, detail)
-    post(
-        client,
-        reverse("members:apply_decide", args=[app.pk]),
-        {"decision": "approve", "reason": "公示期满", "expected_status": "public_notice"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        post(
+            client,
+            reverse("members:apply_decide", args=[app.pk]),
+            {"decision": "approve", "reason": "公示期满", "expected_status": "public_notice"},
+        )
+    (message,) = [m for m in mail.outbox if m.to == ["xm@example.cn"]]
+    assert message.subject == "【安龙县文联】您的入会申请"
+    assert "韦小明您好" in message.body and "祝贺您" in message.body
     app.refresh_from_db()
     assert app.status == Application.Status.APPROVED
     number = app.membership.number
