@@ -13,6 +13,21 @@ PASSWORD = "Test-pass-2026!"
 BACKEND = "accounts.backends.UsernameOrPhoneBackend"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_rollback_in_every_context(django_db_setup):
+    """Give every connection object the data that ``serialized_rollback`` restores.
+
+    Django keeps it on the connection object made at set-up; Playwright's sync API (browser
+    tests) runs an event loop, under which ``connections`` hands out new objects without
+    it, so a transactional test after another one found an empty database."""
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            type(connections[alias])._test_serialized_contents = contents
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     yield

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from associations.models import Office, Role
-from tests.browser.conftest import browser, page  # noqa: F401 - fixtures
+from tests.browser.conftest import ARGS, CHROMIUM
 from tests.conftest import PASSWORD
 from tests.factories import MembershipFactory, PersonFactory
 
@@ -15,6 +15,28 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+
+@pytest.fixture
+def chromium():
+    """Playwright for this test only. A session-wide Playwright keeps its event loop in the
+    main thread, after which Django's connection handler (an asgiref Local) hands out fresh
+    connection objects without the serialized test data, so later serialized-rollback tests
+    would start with empty tables."""
+    import os
+    import shutil
+
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's `chromium`")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the playwright package is not installed")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
 
 
 def _log_in(pg, live_server, username):
@@ -25,10 +47,10 @@ def _log_in(pg, live_server, username):
     pg.wait_for_load_state()
 
 
-def test_staff_set_up_leadership_in_the_browser(browser, live_server, staff_user, writers):  # noqa: F811
+def test_staff_set_up_leadership_in_the_browser(chromium, live_server, staff_user, writers):
     member = MembershipFactory(person=PersonFactory(name="罗主席"), association=writers)
     today = timezone.localdate()
-    context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740})
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 360, "height": 740})
     pg = context.new_page()
     pg.set_default_timeout(15000)
     _log_in(pg, live_server, "t_staff")

@@ -11,8 +11,10 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    # Function-scoped: a Playwright loop left running across tests stops serialized_rollback
+    # from restoring the reference data for later transactional tests.
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's `chromium` to run browser tests")
     try:
