@@ -36,4 +36,28 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=40),
         "args": ("reminder_requeue",),
     },
+    # Applications waiting at one review stage more than N days → reviewers; 2N → staff.
+    "application-review-deadline-daily": {
+        "task": "portal.tasks.run_job",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ("application_review_deadline",),
+    },
+    # Yearly duty registration of office holders (opens 1 December): notice, reminder, report.
+    "duty-registration-daily": {
+        "task": "portal.tasks.run_job",
+        "schedule": crontab(hour=7, minute=10),
+        "args": ("duty_registration",),
+    },
+    # Last year's appraisal drafts of the associations, refreshed until signed off.
+    "association-appraisal-monthly": {
+        "task": "portal.tasks.run_job",
+        "schedule": crontab(day_of_month=1, hour=4, minute=30),
+        "args": ("association_appraisal",),
+    },
+    # Congress or association council term nearing five years → staff.
+    "congress-due-monthly": {
+        "task": "portal.tasks.run_job",
+        "schedule": crontab(day_of_month=1, hour=8, minute=0),
+        "args": ("congress_due",),
+    },
 }

@@ -143,9 +143,10 @@ LOGIN_REDIRECT_URL = "portal:landing"
 LOGOUT_REDIRECT_URL = "portal:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# Sessions: expire after 8 idle hours, and when the browser closes.
+# Sessions: expire 8 hours after login, and when the browser closes. Read from Redis,
+# written through to PostgreSQL (no write on every request).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 
@@ -229,6 +230,10 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="anlong-demo-2026")
+
+# Membership (DOMAIN.md practice; editable per installation).
+PRIVACY_CONSENT_VERSION = env.str("PRIVACY_CONSENT_VERSION", default="2026-01")
+MEMBERSHIP_REAPPLY_BAR_YEARS = env.int("MEMBERSHIP_REAPPLY_BAR_YEARS", default=3)
 
 # Federation identity shown in the layout, PDFs and e-mails.
 FEDERATION_NAME = "安龙县文学艺术界联合会"

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from members.urls_certificate import me_urlpatterns, verify_urlpatterns
+from members.urls_records import me_urlpatterns as records_me_urlpatterns
 from portal import views as portal_views
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
@@ -20,7 +21,7 @@ urlpatterns = [
     path("associations/", include("associations.urls")),
     path("notifications/", include("notifications.urls")),
     path("verify/", include((verify_urlpatterns, "verify"))),
-    path("me/", include((me_urlpatterns, "me"))),
+    path("me/", include(([*me_urlpatterns, *records_me_urlpatterns], "me"))),
     path("", include("portal.urls")),
 ]
 

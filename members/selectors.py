@@ -452,3 +452,106 @@ def apply_panel(*, user) -> dict:
         "applications": list(applications_of_applicant(user=user)[:10]),
         "notices": list(application_notices_unread(user=user)),
     }
+
+
+# == Identity change requests and discipline ("records", MEM-05, MEM-06) ====================
+
+
+def can_record_discipline(user, membership) -> bool:
+    """Staff on any membership; an association's secretary on that association's only."""
+    from accounts.roles import is_federation_staff
+    from associations.permissions import managed_association_ids
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return is_federation_staff(user) or membership.association_id in managed_association_ids(user)
+
+
+def change_requests_of(*, person):
+    """A member's own identity change requests, newest first."""
+    from .models import IdentityChangeRequest
+
+    return (
+        IdentityChangeRequest.objects.filter(person=person)
+        .select_related("new_ethnic_group", "decided_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def change_request_queryset(*, viewer):
+    """Change requests the viewer may review: federation staff all, anyone else none."""
+    from accounts.roles import is_federation_staff
+
+    from .models import IdentityChangeRequest
+
+    queryset = IdentityChangeRequest.objects.select_related(
+        "person", "person__ethnic_group", "new_ethnic_group", "requested_by", "decided_by"
+    )
+    if not is_federation_staff(viewer):
+        return queryset.none()
+    return queryset
+
+
+def change_requests_pending(*, viewer):
+    """Pending requests for the staff review list, newest first."""
+    from .models import IdentityChangeRequest
+
+    return (
+        change_request_queryset(viewer=viewer)
+        .filter(status=IdentityChangeRequest.Status.PENDING)
+        .order_by("-created_at", "-id")
+    )
+
+
+def change_requests_pending_count(*, viewer) -> int:
+    """The staff dashboard figure (one query)."""
+    from .models import IdentityChangeRequest
+
+    return (
+        change_request_queryset(viewer=viewer)
+        .filter(status=IdentityChangeRequest.Status.PENDING)
+        .count()
+    )
+
+
+def change_request_evidence_queryset(*, viewer):
+    """Requests whose document the viewer may open: their own, and (staff) all."""
+    from accounts.roles import is_federation_staff
+
+    from .models import IdentityChangeRequest
+
+    queryset = IdentityChangeRequest.objects.all()
+    if not getattr(viewer, "is_authenticated", False):
+        return queryset.none()
+    if is_federation_staff(viewer):
+        return queryset
+    return queryset.filter(person__user=viewer)
+
+
+def discipline_history(*, membership):
+    """Every decision on one membership, newest first."""
+    return membership.discipline_decisions.select_related("recorded_by").order_by(
+        "-decided_on", "-id"
+    )
+
+
+def discipline_of_person(*, person):
+    """Decisions on all of a person's memberships (the member's own view), newest first."""
+    from .models import DisciplineDecision
+
+    return (
+        DisciplineDecision.objects.filter(membership__person=person)
+        .select_related("membership__association")
+        .order_by("-decided_on", "-id")
+    )
+
+
+def discipline_attachment_queryset(*, viewer):
+    """Decisions whose attachment the viewer may open: on memberships in their scope
+    (staff all, secretaries their associations) and on their own memberships."""
+    from .models import DisciplineDecision
+
+    if not getattr(viewer, "is_authenticated", False):
+        return DisciplineDecision.objects.none()
+    scope = Q(membership__in=visible_memberships(viewer)) | Q(membership__person__user=viewer)
+    return DisciplineDecision.objects.filter(scope)

@@ -1124,3 +1124,456 @@ def application_notices_mark_read(*, user, application) -> int:
     return ApplicationNotice.objects.filter(
         user=user, application=application, read_at__isnull=True
     ).update(read_at=timezone.now())
+
+
+# == Identity change requests and discipline (MEM-05, MEM-06) — "records" ==================
+# A member asks to change identity fields (name, ID number, gender, birth date, ethnic group);
+# federation staff approve (the change is applied to Person) or reject. Discipline decisions
+# and voluntary withdrawal change a membership's status; the history is never deleted.
+
+RECORDS_CHANGE_KIND = "member_identity_change"
+RECORDS_DISCIPLINE_KIND = "member_discipline"
+SELF_WITHDRAWAL_DECIDER = "本人申请"  # stored data, Chinese by nature
+
+
+def discipline_transitions() -> dict:
+    """kind -> (statuses it may be recorded from, status afterwards; None = unchanged)."""
+    from .models import DisciplineDecision, Membership
+
+    K, S = DisciplineDecision.Kind, Membership.Status
+    current = (S.ACTIVE, S.SUSPENDED)
+    return {
+        K.CRITICISM: (current, None),
+        K.WARNING: (current, None),
+        K.REFERRAL: (tuple(S), None),
+        K.SUSPENSION: ((S.ACTIVE,), S.SUSPENDED),
+        K.EXPULSION: (current, S.EXPELLED),
+        K.WITHDRAWAL: (current, S.WITHDRAWN),
+        K.REINSTATEMENT: ((S.SUSPENDED,), S.ACTIVE),
+    }
+
+
+def _records_notify(*, user, title: str, body: str, url: str, kind: str, obj_key: str):
+    """Tell a member about a decision (inbox + e-mail) once per decision."""
+    from notifications.services import notify
+
+    if user is None or not user.is_active:
+        return None
+    return notify(
+        recipient=user,
+        kind=kind,
+        title=title,
+        body=body,
+        url=_site_url(url) if url.startswith("/") else url,
+        obj_key=obj_key,
+        period="decision",
+    )
+
+
+def _identity_errors(*, person, new_name, new_gender, new_birth_date, new_ethnic_group, new_id):
+    """Check the requested identity values against each other and the current record.
+
+    Returns ``(changes, errors)``: ``changes`` holds only the values that differ from the
+    current record (the ID number normalised); ``errors`` maps form fields to messages."""
+    from .models import Person
+
+    errors: dict[str, list] = {}
+    changes: dict = {}
+
+    def add(field, message, code):
+        errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+    if new_name:
+        cleaned = clean_name(new_name)
+        if not cleaned:
+            add("new_name", _("Write the new name in full."), "invalid")
+        elif cleaned != person.name:
+            changes["name"] = cleaned
+    if new_gender and new_gender != person.gender:
+        changes["gender"] = new_gender
+    if new_birth_date and new_birth_date != person.birth_date:
+        changes["birth_date"] = new_birth_date
+    if new_ethnic_group is not None and new_ethnic_group.pk != person.ethnic_group_id:
+        changes["ethnic_group"] = new_ethnic_group
+    info = None
+    if new_id:
+        try:
+            info = idcard.validate_id_number(new_id)
+        except ValidationError as exc:
+            add("new_id_number", exc.messages[0], exc.code or "invalid")
+        else:
+            if info.number != (person.id_number or ""):
+                changes["id_number"] = info.number
+                digest = idcard.id_blind_index(info.number, settings.ID_HASH_KEY)
+                if Person.objects.filter(id_hash=digest).exclude(pk=person.pk).exists():
+                    add(
+                        "new_id_number",
+                        _(
+                            "This ID number is already registered for another person, so it "
+                            "cannot be given to your record. Check the number; if it is really "
+                            "yours, please contact the federation office."
+                        ),
+                        "duplicate",
+                    )
+    if info is None and not new_id and person.id_number and not errors:
+        try:
+            info = idcard.validate_id_number(person.id_number)
+        except ValidationError:
+            info = None
+    if info is not None and "new_id_number" not in errors:
+        birth = changes.get("birth_date", person.birth_date)
+        gender = changes.get("gender", person.gender)
+        try:
+            idcard.check_id_matches(info, birth_date=birth, gender=gender)
+        except ValidationError as exc:
+            if exc.code == "birth_date_mismatch":
+                field = "new_birth_date" if "birth_date" in changes else "new_id_number"
+            else:
+                field = "new_gender" if "gender" in changes else "new_id_number"
+            add(field, exc.messages[0], exc.code)
+    return changes, errors
+
+
+def change_request_file(
+    *,
+    person,
+    actor,
+    reason: str,
+    new_name: str = "",
+    new_gender: str = "",
+    new_birth_date=None,
+    new_ethnic_group=None,
+    new_id_number: str = "",
+    evidence=None,
+):
+    """A member asks for a change of their own identity details (MEM-05).
+
+    Only the person's own account may file; one request may be pending at a time. The new
+    ID number is checked fully (length, date, checksum, agreement with the birth date and
+    gender, not registered for someone else). ``evidence`` is an already sanitised file.
+    Raises ``ValidationError`` (a dict by form field) and stores nothing on failure."""
+    from .models import IdentityChangeRequest, Person
+
+    if not getattr(actor, "is_authenticated", False) or person.user_id != actor.pk:
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    new_id_number = idcard.normalize_id_number(new_id_number) if new_id_number else ""
+    with transaction.atomic(), set_actor(actor):
+        locked = Person.objects.select_for_update().select_related("ethnic_group").get(pk=person.pk)
+        if IdentityChangeRequest.objects.filter(
+            person=locked, status=IdentityChangeRequest.Status.PENDING
+        ).exists():
+            raise ValidationError(
+                _(
+                    "You already have a change request waiting for the federation office. "
+                    "Wait for its decision before asking for another change."
+                ),
+                code="pending_exists",
+            )
+        changes, errors = _identity_errors(
+            person=locked,
+            new_name=new_name,
+            new_gender=new_gender,
+            new_birth_date=new_birth_date,
+            new_ethnic_group=new_ethnic_group,
+            new_id=new_id_number,
+        )
+        if not reason:
+            errors.setdefault("reason", []).append(
+                ValidationError(
+                    _("Explain why the details should be changed."), code="reason_required"
+                )
+            )
+        if not changes and not errors:
+            raise ValidationError(
+                _(
+                    "The request changes nothing: fill in at least one detail that differs "
+                    "from your current record."
+                ),
+                code="no_change",
+            )
+        if errors:
+            raise ValidationError(errors)
+        request = IdentityChangeRequest(
+            person=locked,
+            requested_by=actor,
+            new_name=changes.get("name", ""),
+            new_gender=changes.get("gender", ""),
+            new_birth_date=changes.get("birth_date"),
+            new_ethnic_group=changes.get("ethnic_group"),
+            new_id_number=changes.get("id_number", ""),
+            new_id_masked=idcard.mask_id_number(changes["id_number"])
+            if "id_number" in changes
+            else "",
+            reason=reason,
+        )
+        if evidence is not None:
+            request.evidence.save(evidence.name, evidence, save=False)
+        try:
+            with transaction.atomic():
+                request.save()
+        except IntegrityError as exc:
+            if request.evidence:
+                request.evidence.storage.delete(request.evidence.name)
+            raise ValidationError(
+                _(
+                    "You already have a change request waiting for the federation office. "
+                    "Wait for its decision before asking for another change."
+                ),
+                code="pending_exists",
+            ) from exc
+    return request
+
+
+def change_request_decide(*, change_request, actor, decision: str, reason: str):
+    """Federation staff approve or reject an identity change request, with a reason.
+
+    Approval applies the changes to the Person in the same transaction (ID number through
+    ``identity_values``, name through ``name_values``), audited with ``actor``; the member
+    is notified either way. A request decided meanwhile raises ``ValidationError``."""
+    from accounts.roles import is_federation_staff
+
+    from .models import IdentityChangeRequest, Person
+
+    if not is_federation_staff(actor):
+        raise PermissionDenied
+    S = IdentityChangeRequest.Status
+    reason = (reason or "").strip()
+    if decision not in ("approve", "reject"):
+        raise ValidationError({"decision": _("Choose approve or reject.")}, code="bad_decision")
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Please give the reason for your decision.")}, code="reason_required"
+        )
+    with transaction.atomic(), set_actor(actor):
+        req = (
+            IdentityChangeRequest.objects.select_for_update(of=("self",))
+            .select_related("decided_by")
+            .get(pk=change_request.pk)
+        )
+        if req.status != S.PENDING:
+            who = req.decided_by.get_full_name() if req.decided_by else _("the system")
+            raise ValidationError(
+                _(
+                    "This request has already been decided by %(who)s (%(status)s). Please "
+                    "refresh the page."
+                ),
+                code="conflict",
+                params={"who": who, "status": req.get_status_display()},
+            )
+        person = Person.objects.select_for_update().get(pk=req.person_id)
+        if decision == "approve":
+            changes, errors = _identity_errors(
+                person=person,
+                new_name=req.new_name,
+                new_gender=req.new_gender,
+                new_birth_date=req.new_birth_date,
+                new_ethnic_group=req.new_ethnic_group,
+                new_id=req.new_id_number or "",
+            )
+            if errors:
+                messages = [e.messages[0] for errs in errors.values() for e in errs]
+                raise ValidationError(
+                    _("The change cannot be applied: %(problems)s Reject the request instead.")
+                    % {"problems": " ".join(messages)},
+                    code="cannot_apply",
+                )
+            if "name" in changes:
+                for field, value in name_values(changes.pop("name")).items():
+                    setattr(person, field, value)
+            if "id_number" in changes:
+                for field, value in identity_values(changes.pop("id_number")).items():
+                    setattr(person, field, value)
+            for field, value in changes.items():
+                setattr(person, field, value)
+            try:
+                with transaction.atomic():
+                    person.save()
+            except IntegrityError as exc:
+                raise ValidationError(
+                    _(
+                        "This ID number is already registered for another person; the change "
+                        "cannot be applied."
+                    ),
+                    code="duplicate",
+                ) from exc
+            req.status = S.APPROVED
+        else:
+            req.status = S.REJECTED
+        req.decided_by, req.decided_at, req.decision_reason = actor, timezone.now(), reason
+        req.save()
+        with translation.override(settings.LANGUAGE_CODE):
+            if req.status == S.APPROVED:
+                title = _("Your identity change request has been approved")
+                body = _("The federation office has changed your record. Note: %(reason)s") % {
+                    "reason": reason
+                }
+            else:
+                title = _("Your identity change request has been rejected")
+                body = _("Your record was not changed. Reason: %(reason)s") % {"reason": reason}
+            _records_notify(
+                user=person.user,
+                title=str(title),
+                body=body,
+                url=reverse("me:changes"),
+                kind=RECORDS_CHANGE_KIND,
+                obj_key=f"identity_change:{req.pk}",
+            )
+    return req
+
+
+def _discipline_error(membership, kind) -> ValidationError:
+    from .models import DisciplineDecision
+
+    return ValidationError(
+        _(
+            "A decision “%(kind)s” cannot be recorded for this membership: its current status "
+            "is “%(status)s”."
+        ),
+        code="bad_transition",
+        params={
+            "kind": DisciplineDecision.Kind(kind).label,
+            "status": membership.get_status_display(),
+        },
+    )
+
+
+def discipline_record(
+    *,
+    membership,
+    actor,
+    kind: str,
+    reason: str,
+    decided_on,
+    decider: str,
+    council_resolution: str = "",
+    attachment=None,
+    self_service: bool = False,
+):
+    """Record a discipline or exit decision on a membership (MEM-06); status follows.
+
+    Federation staff may record on any membership, an association's secretary on that
+    association's memberships only; with ``self_service`` the member withdraws from their
+    own membership. An expulsion needs the council vote; impossible transitions (e.g.
+    suspending an expelled member) are refused naming the current status. Expulsion and
+    withdrawal set ``left_on`` (the date the re-application bar counts from); the member
+    number stays on the membership. The member is notified once."""
+    from .models import DisciplineDecision, Membership
+    from .selectors import can_record_discipline
+
+    K = DisciplineDecision.Kind
+    if self_service:
+        if membership.person.user_id is None or membership.person.user_id != actor.pk:
+            raise PermissionDenied
+        if kind != K.WITHDRAWAL:
+            raise PermissionDenied
+    elif not can_record_discipline(actor, membership):
+        raise PermissionDenied
+    reason, decider = (reason or "").strip(), (decider or "").strip()
+    council_resolution = (council_resolution or "").strip()
+    errors: dict[str, list] = {}
+
+    def add(field, message, code):
+        errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+    if kind not in K.values:
+        add("kind", _("Choose the kind of decision."), "bad_kind")
+    if not reason:
+        add("reason", _("Give the reason for the decision."), "required")
+    if not decider:
+        add("decider", _("Name the body that took the decision."), "required")
+    if decided_on is None:
+        add("decided_on", _("Give the date of the decision."), "required")
+    else:
+        if decided_on > timezone.localdate():
+            add("decided_on", _("The date of the decision cannot be in the future."), "future")
+        if decided_on < membership.joined_on:
+            add(
+                "decided_on",
+                _("The date of the decision cannot be before the date of joining (%(date)s).")
+                % {"date": formats.date_format(membership.joined_on, "DATE_FORMAT")},
+                "before_joining",
+            )
+    if kind == K.EXPULSION and not council_resolution:
+        add(
+            "council_resolution",
+            _(
+                "An expulsion needs a vote of the association council: give the date and the "
+                "result of the vote."
+            ),
+            "council_required",
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), set_actor(actor):
+        locked = (
+            Membership.objects.select_for_update(of=("self",))
+            .select_related("person", "person__user", "association")
+            .get(pk=membership.pk)
+        )
+        allowed, after = discipline_transitions()[kind]
+        if locked.status not in allowed or (
+            self_service and locked.status != Membership.Status.ACTIVE
+        ):
+            raise _discipline_error(locked, kind)
+        before = locked.status
+        if after is not None:
+            locked.status = after
+            if after in (Membership.Status.EXPELLED, Membership.Status.WITHDRAWN):
+                locked.left_on = decided_on
+            elif after == Membership.Status.ACTIVE:
+                locked.left_on = None
+            locked.save(update_fields=["status", "left_on", "updated_at"])
+        decision = DisciplineDecision(
+            membership=locked,
+            kind=kind,
+            reason=reason,
+            decided_on=decided_on,
+            decider=decider,
+            council_resolution=council_resolution,
+            recorded_by=actor,
+            status_before=before,
+            status_after=locked.status,
+        )
+        if attachment is not None:
+            decision.attachment.save(attachment.name, attachment, save=False)
+        decision.save()
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("Decision on your membership of %(association)s: %(kind)s") % {
+                "association": locked.association.name,
+                "kind": decision.get_kind_display(),
+            }
+            body = _(
+                "Date: %(date)s. Decided by: %(decider)s. Reason: %(reason)s. Membership "
+                "status now: %(status)s."
+            ) % {
+                "date": formats.date_format(decided_on, "DATE_FORMAT"),
+                "decider": decider,
+                "reason": reason,
+                "status": locked.get_status_display(),
+            }
+            _records_notify(
+                user=locked.person.user,
+                title=title,
+                body=body,
+                url=reverse("me:records"),
+                kind=RECORDS_DISCIPLINE_KIND,
+                obj_key=f"discipline:{decision.pk}",
+            )
+    return decision
+
+
+def membership_withdraw(*, membership, actor, reason: str):
+    """A member leaves an association of their own will (a withdrawal decision recorded by
+    the member, decided by "本人申请", dated today)."""
+    from .models import DisciplineDecision
+
+    return discipline_record(
+        membership=membership,
+        actor=actor,
+        kind=DisciplineDecision.Kind.WITHDRAWAL,
+        reason=reason,
+        decided_on=timezone.localdate(),
+        decider=SELF_WITHDRAWAL_DECIDER,
+        self_service=True,
+    )

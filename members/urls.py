@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("members.urls_database")),
     path("", include("members.urls_apply")),
     path("", include("members.urls_certificate")),
+    path("", include("members.urls_records")),
     path("import/", include("members.urls_import")),
 ]

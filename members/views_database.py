@@ -261,6 +261,8 @@ def member_reveal_id(request, pk):
 @login_required
 @require_GET
 def member_export(request):
+    # exports of personal data only by federation staff (and logged).
+    _require_staff(request)
     filterset = _member_filter(request)
     list_url = reverse("members:database_list") + "?" + _query_without(request, "page", "order")
     if not filterset.form.is_valid():

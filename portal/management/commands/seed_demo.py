@@ -22,7 +22,6 @@ from django.db import transaction
 from accounts import roles
 from accounts.services import grant_staff_model_permissions
 from associations.models import Association, Town
-from associations.services import secretary_assign
 from members.idcard import make_test_id_number
 from members.models import (
     EducationLevel,
@@ -107,9 +106,11 @@ class Command(BaseCommand):
         with disable_auditlog():
             created_accounts = self._accounts()
             created_people, created_memberships = self._members(members, seed)
+        created_terms = self._leadership()
         self.stdout.write(
             f"seed_demo: {created_accounts} accounts, {created_people} people, "
-            f"{created_memberships} memberships created in {time.monotonic() - t0:.1f}s"
+            f"{created_memberships} memberships, {created_terms} terms created "
+            f"in {time.monotonic() - t0:.1f}s"
         )
 
     # -- accounts ---------------------------------------------------------------------------
@@ -174,8 +175,80 @@ class Command(BaseCommand):
                     "legacy_number": f"{code}-DEMO-{i:02d}",
                 },
             )
-            if role == roles.SECRETARY:
-                secretary_assign(user=user, association=association, actor=admin)
+            # Secretaries get their scope from the 秘书长 office (see _leadership).
+        return created
+
+    # -- leadership --------------------------------------------------------------------------
+    def _leadership(self) -> int:
+        """A current council term with 主席, 3 副主席 and 秘书长 for every association (the
+        demo secretaries hold 秘书长 of theirs, which gives their scope), and the presidium.
+        Appointed through the services, so the rules of the reform plan hold."""
+        from django.db.models import Count
+
+        from associations.models import Body, Role, Term
+        from associations.services import office_appoint, term_create
+
+        admin = get_user_model().objects.get(username="admin")
+        starts, ends = date(2023, 6, 1), date(2028, 5, 31)
+        created = 0
+        used: set[int] = set()
+        secretaries = {
+            code: Person.objects.get(user__username=username)
+            for username, _n, role, code in DEMO_ACCOUNTS
+            if role == roles.SECRETARY
+        }
+        for association in Association.objects.filter(code__in=ASSOCIATION_WEIGHTS):
+            if Term.objects.filter(body=Body.COUNCIL, association=association).exists():
+                continue
+            term = term_create(
+                body=Body.COUNCIL,
+                association=association,
+                number=3,
+                starts_on=starts,
+                ends_on=ends,
+                actor=admin,
+            )
+            created += 1
+            candidates = list(
+                Person.objects.filter(
+                    memberships__association=association,
+                    memberships__status=Membership.Status.ACTIVE,
+                    user__isnull=True,
+                    birth_date__gte=date(1962, 1, 1),
+                    birth_date__lte=date(1990, 1, 1),
+                )
+                .annotate(n=Count("memberships"))
+                .filter(n=1)
+                .exclude(id__in=used)
+                .order_by("id")[:5]
+            )
+            roles_to_fill = [Role.CHAIR, Role.VICE_CHAIR, Role.VICE_CHAIR, Role.VICE_CHAIR]
+            for person, role in zip(candidates, roles_to_fill, strict=False):
+                office_appoint(term=term, person=person, role=role, actor=admin, today=starts)
+                used.add(person.id)
+            # 秘书长 needs a login (the office gives the scope): only the demo secretaries.
+            secretary = secretaries.get(association.code)
+            if secretary is not None:
+                office_appoint(
+                    term=term,
+                    person=secretary,
+                    role=Role.SECRETARY_GENERAL,
+                    actor=admin,
+                    today=starts,
+                )
+        if not Term.objects.filter(body=Body.PRESIDIUM).exists():
+            term = term_create(
+                body=Body.PRESIDIUM, number=9, starts_on=starts, ends_on=ends, actor=admin
+            )
+            created += 1
+            people = list(
+                Person.objects.filter(user__isnull=True, birth_date__gte=date(1962, 1, 1))
+                .exclude(id__in=used)
+                .order_by("id")[:7]
+            )
+            for i, person in enumerate(people):
+                role = Role.CHAIR if i == 0 else Role.PART_TIME_VICE_CHAIR
+                office_appoint(term=term, person=person, role=role, actor=admin, today=starts)
         return created
 
     def _groups(self, names):
