@@ -54,6 +54,13 @@ app.conf.beat_schedule = {
         "schedule": crontab(day_of_month=1, hour=4, minute=30),
         "args": ("association_appraisal",),
     },
+    # Yearly member registration (opens 1 January): open, remind at 30/60 days, flag after
+    # 31 March and list for staff review.
+    "annual-registration-daily": {
+        "task": "portal.tasks.run_job",
+        "schedule": crontab(hour=2, minute=30),
+        "args": ("annual_registration",),
+    },
     # Congress or association council term nearing five years → staff.
     "congress-due-monthly": {
         "task": "portal.tasks.run_job",

@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from members.urls_certificate import me_urlpatterns, verify_urlpatterns
 from members.urls_records import me_urlpatterns as records_me_urlpatterns
+from members.urls_registration import me_urlpatterns as registration_me_urlpatterns
 from portal import views as portal_views
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
@@ -21,7 +22,10 @@ urlpatterns = [
     path("associations/", include("associations.urls")),
     path("notifications/", include("notifications.urls")),
     path("verify/", include((verify_urlpatterns, "verify"))),
-    path("me/", include(([*me_urlpatterns, *records_me_urlpatterns], "me"))),
+    path(
+        "me/",
+        include(([*me_urlpatterns, *records_me_urlpatterns, *registration_me_urlpatterns], "me")),
+    ),
     path("", include("portal.urls")),
 ]
 

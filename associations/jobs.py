@@ -295,10 +295,10 @@ def due_items(today: datetime.date) -> list[DueItem]:
             params = {"number": congress.number, "date": _d(due)}
             title = (
                 _(
-                    "The next congress is due: congress %(number)s was held five years ago on %(date)s"
+                    "The next congress is overdue: congress %(number)s reached five years on %(date)s"
                 )
                 if due <= today
-                else _("The next congress is due by %(date)s (congress %(number)s)")
+                else _("The next congress is due by %(date)s, five years after congress %(number)s")
             ) % params
             items.append(
                 DueItem(

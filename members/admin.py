@@ -5,7 +5,15 @@ from django.utils.functional import cached_property
 
 from portal.admin_mixins import AuditHistoryMixin
 
-from .models import EducationLevel, EthnicGroup, Membership, Person, PoliticalStatus
+from .models import (
+    DisciplineDecision,
+    EducationLevel,
+    EthnicGroup,
+    IdentityChangeRequest,
+    Membership,
+    Person,
+    PoliticalStatus,
+)
 
 
 class EstimatedCountPaginator(Paginator):
@@ -69,3 +77,44 @@ class MembershipAdmin(AuditHistoryMixin, admin.ModelAdmin):
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     autocomplete_fields = ("person", "association")
+
+
+class RecordAdmin(AuditHistoryMixin, admin.ModelAdmin):
+    """Read-only registers (MEM-05, MEM-06): decisions are made in the portal through the
+    services, and the history is never deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IdentityChangeRequest)
+class IdentityChangeRequestAdmin(RecordAdmin):
+    list_display = ("person", "status", "new_name", "new_id_masked", "created_at", "decided_by")
+    list_select_related = ("person", "decided_by")
+    list_filter = ("status",)
+    search_fields = ("person__name", "new_name")
+    date_hierarchy = "created_at"
+    exclude = ("new_id_number",)
+
+
+@admin.register(DisciplineDecision)
+class DisciplineDecisionAdmin(RecordAdmin):
+    list_display = (
+        "membership",
+        "kind",
+        "decided_on",
+        "decider",
+        "status_before",
+        "status_after",
+        "recorded_by",
+    )
+    list_select_related = ("membership__person", "membership__association", "recorded_by")
+    list_filter = ("kind", "membership__association")
+    search_fields = ("membership__person__name", "=membership__number", "decider")
+    date_hierarchy = "decided_on"

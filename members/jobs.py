@@ -152,3 +152,19 @@ def application_review_deadline_run(*, today: datetime.date, dry_run: bool = Fal
 def application_review_deadline(*, now, dry_run):
     outcome = application_review_deadline_run(today=local_today(now), dry_run=dry_run)
     return JobResult(done=outcome.done, skipped=outcome.already)
+
+
+@job(
+    "annual_registration",
+    description=gettext_lazy(
+        "Open the year's member registration, remind after 30 and 60 days, flag those not "
+        "registered after the deadline and list them for staff review"
+    ),
+)
+def annual_registration(*, now, dry_run):
+    from . import registration_services
+
+    outcome = registration_services.annual_registration_run(
+        today=local_today(now), now=now, dry_run=dry_run
+    )
+    return JobResult(done=outcome.done, skipped=outcome.already_notified)

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("members.urls_apply")),
     path("", include("members.urls_certificate")),
     path("", include("members.urls_records")),
+    path("", include("members.urls_registration")),
     path("import/", include("members.urls_import")),
 ]

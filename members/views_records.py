@@ -125,7 +125,9 @@ def change_new(request):
 @login_required
 @require_GET
 def change_evidence(request, pk: int):
-    change = get_object_or_404(selectors.change_request_evidence_queryset(viewer=request.user), pk=pk)
+    change = get_object_or_404(
+        selectors.change_request_evidence_queryset(viewer=request.user), pk=pk
+    )
     return _file_response(change.evidence)
 
 

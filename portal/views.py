@@ -45,6 +45,9 @@ def staff_dashboard(request):
             "overview": overview,
             "total_members": total,
             "review_panel": member_selectors.review_panel(viewer=request.user),
+            "change_requests_pending": member_selectors.change_requests_pending_count(
+                viewer=request.user
+            ),
         },
     )
 

@@ -124,3 +124,69 @@ def test_bench_key_pages():
         "ratio = median at the large size / median at the small size"
     )
     print("\n".join(lines))
+
+
+# -- annual_registration (MEM-07): the yearly job over every member -----------------------
+
+REGISTRATION_TARGET_S = 60
+
+
+def _give_every_member_an_account(tag: str) -> int:
+    """The worst case for the job: every seeded person has an account with an e-mail
+    address, so every member gets an inbox message and an e-mail (bulk, no password hash)."""
+    from members.models import Person
+
+    User = get_user_model()
+    people = list(Person.objects.filter(user__isnull=True).values_list("id", flat=True))
+    users = User.objects.bulk_create(
+        (
+            User(username=f"bench_reg_{tag}_{pk}", email=f"m{pk}@bench.invalid", password="!")
+            for pk in people
+        ),
+        batch_size=5000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE members_person AS p SET user_id = v.u "
+            "FROM unnest(%s::bigint[], %s::bigint[]) AS v(p, u) WHERE p.id = v.p",
+            [people, [u.pk for u in users]],
+        )
+        cursor.execute("ANALYZE")
+    return len(users)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_bench_annual_registration():
+    """`annual_registration` opening the year (rows + messages) and a second run at the same
+    moment (nothing to do), at each size; target: under 60 s at 100,000 members."""
+    import datetime
+
+    from django.utils import timezone
+
+    from members.models import AnnualRegistration, Membership
+    from notifications.models import ReminderLog
+    from portal.jobs import run_job
+
+    lines = ["", "make bench — annual_registration (every member has an account and e-mail)"]
+    for size in SIZES:
+        _seed(size)
+        _give_every_member_an_account(str(size))
+        year = timezone.localdate().year + 1
+        moment = timezone.make_aware(datetime.datetime(year, 1, 1, 2, 30))
+        active = Membership.objects.filter(status=Membership.Status.ACTIVE).count()
+        t0 = time.perf_counter()
+        first = run_job("annual_registration", now=moment)
+        opened = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        second = run_job("annual_registration", now=moment)
+        again = time.perf_counter() - t0
+        assert first.status == "ok" and second.status == "ok" and second.done == 0
+        rows = AnnualRegistration.objects.filter(year=year).count()
+        messages = ReminderLog.objects.filter(kind="annual_registration", period=str(year)).count()
+        ok = "ok" if opened < REGISTRATION_TARGET_S else "MISSED"
+        lines.append(
+            f"  {size:>7,} members: {active:,} active, {rows:,} registrations, "
+            f"{messages:,} messages in {opened:.1f} s; second run {again:.1f} s | {ok}"
+        )
+    lines.append(f"target: under {REGISTRATION_TARGET_S} s at {SIZES[-1]:,} members")
+    print("\n".join(lines))

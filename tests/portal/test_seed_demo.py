@@ -43,3 +43,12 @@ def test_demo_accounts_have_their_roles(client, settings):
         )
         assert response.status_code == 302, username
         assert client.get("/start/")["Location"] == target
+
+
+def test_demo_member_has_a_numbered_membership_and_matching_gender():
+    call_command("seed_demo", members=5)
+    person = Person.objects.get(user__username="member")
+    assert person.name == "龙雪梅" and person.gender == "F"
+    assert int(person.id_number[16]) % 2 == 0  # the ID number agrees: even = female
+    membership = person.memberships.get()
+    assert membership.number.startswith(f"AL-ZJ-{membership.joined_on.year}-")

@@ -31,7 +31,7 @@ from members.models import (
     Person,
     PoliticalStatus,
 )
-from members.services import identity_values, name_values
+from members.services import identity_values, membership_assign_number, name_values
 from portal.bulk import copy_insert
 
 SURNAMES = list("王张李刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐韦岑龙吕罗潘蒙班黎覃陆杨卢石熊")
@@ -75,11 +75,11 @@ WORK_UNITS = [
 ]
 
 DEMO_ACCOUNTS = [
-    # username, full name, role, association code (secretary or member)
-    ("staff", "罗文华", roles.STAFF, None),
-    ("sec_writers", "韦晓燕", roles.SECRETARY, "ZJ"),
-    ("sec_photo", "岑光明", roles.SECRETARY, "SY"),
-    ("member", "龙雪梅", roles.MEMBER, "ZJ"),
+    # username, full name, role, association code (secretary or member), gender
+    ("staff", "罗文华", roles.STAFF, None, "M"),
+    ("sec_writers", "韦晓燕", roles.SECRETARY, "ZJ", "F"),
+    ("sec_photo", "岑光明", roles.SECRETARY, "SY", "M"),
+    ("member", "龙雪梅", roles.MEMBER, "ZJ", "F"),
 ]
 
 
@@ -132,7 +132,7 @@ class Command(BaseCommand):
         created += made
         ethnic = {e.code: e for e in EthnicGroup.objects.all()}
         towns = list(Town.objects.order_by("sort_order"))
-        for i, (username, full_name, role, code) in enumerate(DEMO_ACCOUNTS):
+        for i, (username, full_name, role, code, gender) in enumerate(DEMO_ACCOUNTS):
             user, made = User.objects.get_or_create(
                 username=username,
                 defaults={
@@ -149,13 +149,13 @@ class Command(BaseCommand):
                 continue
             association = Association.objects.get(code=code)
             birth = date(1970 + i * 3, 3 + i, 8 + i)
-            number = make_test_id_number("522328", birth, 100 + i * 2 + (1 if i % 2 else 0))
+            number = make_test_id_number("522328", birth, 100 + i * 2 + (1 if gender == "M" else 0))
             person, _ = Person.objects.get_or_create(
                 user=user,
                 defaults={
                     **name_values(full_name),
                     **identity_values(number),
-                    "gender": "M" if int(number[16]) % 2 else "F",
+                    "gender": gender,
                     "ethnic_group": ethnic["09" if i % 2 else "01"],
                     "birth_date": birth,
                     "phone": user.phone,
@@ -167,14 +167,13 @@ class Command(BaseCommand):
                     "bio": "安龙本土文艺工作者。",
                 },
             )
-            Membership.objects.get_or_create(
+            membership, made = Membership.objects.get_or_create(
                 person=person,
                 association=association,
-                defaults={
-                    "joined_on": date(2015 + i, 6, 1),
-                    "legacy_number": f"{code}-DEMO-{i:02d}",
-                },
+                defaults={"joined_on": date(2015 + i, 6, 1)},
             )
+            if made:
+                membership_assign_number(membership=membership)
             # Secretaries get their scope from the 秘书长 office (see _leadership).
         return created
 
@@ -194,7 +193,7 @@ class Command(BaseCommand):
         used: set[int] = set()
         secretaries = {
             code: Person.objects.get(user__username=username)
-            for username, _n, role, code in DEMO_ACCOUNTS
+            for username, _n, role, code, _g in DEMO_ACCOUNTS
             if role == roles.SECRETARY
         }
         for association in Association.objects.filter(code__in=ASSOCIATION_WEIGHTS):
