@@ -73,7 +73,7 @@ class ChangeDecisionForm(forms.Form):
 
 
 class DisciplineForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Decision"), choices=DisciplineDecision.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind of decision"), choices=DisciplineDecision.Kind.choices)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}))
     decided_on = forms.DateField(
         label=_("Date of decision"),

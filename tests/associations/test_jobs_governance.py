@@ -266,3 +266,26 @@ def test_warning_days_are_a_setting(settings, role_users):
 def test_beat_schedule_runs_the_governance_jobs():
     jobs = {entry["args"][0] for entry in celery_app.conf.beat_schedule.values()}
     assert {"duty_registration", "association_appraisal", "congress_due"} <= jobs
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["duty_registration", "association_appraisal", "congress_due", "application_review_deadline"],
+)
+def test_each_kind_has_its_email_template(kind, role_users):
+    from django.template.loader import get_template
+
+    from notifications import services
+
+    get_template(f"notifications/email/{kind}.txt")
+    reminder = services.notify(
+        recipient=role_users["staff"],
+        kind=kind,
+        title="标题甲",
+        body="正文乙",
+        url="/x/",
+        obj_key="test:1",
+        period="2027",
+    )
+    subject, text = services.render_email(reminder)
+    assert "标题甲" in subject and "标题甲" in text and "正文乙" in text and "/x/" in text

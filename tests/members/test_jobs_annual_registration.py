@@ -250,3 +250,18 @@ def test_review_list_roles_and_queries(
 def test_beat_schedule_runs_the_registration_job():
     jobs = {entry["args"][0] for entry in celery_app.conf.beat_schedule.values()}
     assert JOB in jobs
+
+
+def test_a_run_that_died_after_opening_is_finished_by_the_next(members):
+    """The worker died after writing the rows, before the messages: the next run sends
+    them, once, and opens nothing twice."""
+    from members import registration_services
+
+    due = _due_count()
+    with at(datetime.date(2027, 1, 1)):
+        assert registration_services._open_rows(2027, dry_run=False) == due
+        assert not ReminderLog.objects.filter(kind=KIND).exists()
+        assert _counts(run_job(JOB)) == ("ok", 3, 0)
+        assert _counts(run_job(JOB)) == ("ok", 0, 0)
+    assert AnnualRegistration.objects.filter(year=2027).count() == due
+    assert ReminderLog.objects.filter(kind=KIND, period="2027").count() == 3
