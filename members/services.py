@@ -1164,7 +1164,7 @@ def _records_notify(*, user, title: str, body: str, url: str, kind: str, obj_key
         kind=kind,
         title=title,
         body=body,
-        url=_site_url(url) if url.startswith("/") else url,
+        url=url,  # a path on this site: the inbox links it, e-mails make it absolute
         obj_key=obj_key,
         period="decision",
     )

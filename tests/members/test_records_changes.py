@@ -181,6 +181,7 @@ def test_approve_applies_all_changes_with_audit_and_notice(member_user, staff_us
     assert number not in str(entry.changes)
     notes = Notification.objects.filter(recipient=member_user)
     assert notes.count() == 1 and "证件核实无误" in notes.get().body
+    assert notes.get().url == reverse("me:changes")
 
 
 def test_reject_keeps_record_and_notifies(member_user, staff_user):

@@ -149,6 +149,7 @@ def test_notified_once_per_decision(member_user, staff_user):
     notes = Notification.objects.filter(recipient=member_user).order_by("id")
     assert notes.count() == 3
     assert "作协理事会" in notes.last().body
+    assert notes.last().url == reverse("me:records")
     assert Notification.objects.exclude(recipient=member_user).count() == 0
 
 
