@@ -20,9 +20,13 @@ def encrypted_fields_round_trip(app_configs, **kwargs):
     except Exception as exc:  # noqa: BLE001 - any failure is a configuration error
         return [Error(f"Encrypted fields do not work: {exc}", id="members.E001")]
     if back != canary:
-        return [Error("Encrypted ID numbers do not round-trip with the configured keys.",
-                      hint="Check SECRET_KEY, SECRET_KEY_FALLBACKS and SALT_KEY.",
-                      id="members.E001")]
+        return [
+            Error(
+                "Encrypted ID numbers do not round-trip with the configured keys.",
+                hint="Check SECRET_KEY, SECRET_KEY_FALLBACKS and SALT_KEY.",
+                id="members.E001",
+            )
+        ]
     return []
 
 
@@ -37,7 +41,11 @@ def stored_id_numbers_decrypt(app_configs, **kwargs):
     except DatabaseError:
         return []  # no database yet (or not reachable): nothing stored to check
     if sample and (len(sample.id_number) != 18 or sample.id_number.startswith("gAAAA")):
-        return [Error("Stored ID numbers cannot be decrypted with the configured keys.",
-                      hint="SECRET_KEY or SALT_KEY changed without SECRET_KEY_FALLBACKS.",
-                      id="members.E002")]
+        return [
+            Error(
+                "Stored ID numbers cannot be decrypted with the configured keys.",
+                hint="SECRET_KEY or SALT_KEY changed without SECRET_KEY_FALLBACKS.",
+                id="members.E002",
+            )
+        ]
     return []

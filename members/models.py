@@ -660,9 +660,7 @@ class IdentityChangeRequest(models.Model):
         related_name="+",
     )
     new_name = models.CharField(_("new name"), max_length=50, blank=True)
-    new_gender = models.CharField(
-        _("new gender"), max_length=1, choices=Gender.choices, blank=True
-    )
+    new_gender = models.CharField(_("new gender"), max_length=1, choices=Gender.choices, blank=True)
     new_birth_date = models.DateField(_("new date of birth"), null=True, blank=True)
     new_ethnic_group = models.ForeignKey(
         EthnicGroup,

@@ -9,9 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_check_deploy_passes_with_production_environment():
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEBUG"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEBUG"))}
     env.update(
         DEBUG="0",
         SECRET_KEY="x7Hq2vZ9pL4mN8rT1wY6bC3dF5gJ0kS-aE_uI9oP2qR4tV6xZ8",
@@ -23,7 +21,10 @@ def test_check_deploy_passes_with_production_environment():
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

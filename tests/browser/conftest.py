@@ -7,8 +7,15 @@ import shutil
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture
@@ -16,7 +23,9 @@ def browser():
     # Function-scoped: a Playwright loop left running across tests stops serialized_rollback
     # from restoring the reference data for later transactional tests.
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's `chromium` to run browser tests")
+        pytest.skip(
+            f"Chromium not found at {CHROMIUM}: install Debian's `chromium` to run browser tests"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -4,12 +4,18 @@ import pytest
 
 from tests.conftest import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_member_logs_in_and_sees_own_name(page, live_server, member_user):
     page.goto(live_server.url + "/")
-    assert "安龙县文学艺术界联合会" in page.title() or page.get_by_text("安龙县文学艺术界联合会").first.is_visible()
+    assert (
+        "安龙县文学艺术界联合会" in page.title()
+        or page.get_by_text("安龙县文学艺术界联合会").first.is_visible()
+    )
     page.get_by_role("link", name="登录").first.click()
     page.get_by_label("用户名或手机号").fill("t_member")
     page.get_by_label("密码").fill(PASSWORD)

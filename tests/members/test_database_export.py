@@ -80,7 +80,9 @@ def test_only_staff_may_export_personal_data(
 def test_staff_export_filtered_by_association(staff_user, client_for, writers, photographers):
     MembershipFactory(person=PersonFactory(name="作协人"), association=writers)
     MembershipFactory(person=PersonFactory(name="摄协人"), association=photographers)
-    names = [r[1] for r in _rows(client_for(staff_user).get(EXPORT, {"association": writers.id}))[1:]]
+    names = [
+        r[1] for r in _rows(client_for(staff_user).get(EXPORT, {"association": writers.id}))[1:]
+    ]
     assert "作协人" in names and "摄协人" not in names
 
 

@@ -13,7 +13,9 @@ def test_admin_history_shows_who_changed_what(client_for, staff_user):
     with set_actor(staff_user):
         person.work_unit = "安龙县文化馆"
         person.save()
-    body = client_for(staff_user).get(f"/admin/members/person/{person.pk}/history/").content.decode()
+    body = (
+        client_for(staff_user).get(f"/admin/members/person/{person.pk}/history/").content.decode()
+    )
     assert "安龙县文化馆" in body
     assert staff_user.get_full_name() in body
     # The encrypted ID number never enters the audit trail.
