@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
@@ -407,7 +408,7 @@ class DutyRegistration(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     text = models.TextField(_("what I did this year"))
-    filed_at = models.DateTimeField(_("filed"), auto_now_add=True)
+    filed_at = models.DateTimeField(pgettext_lazy("duty registration", "filed"), auto_now_add=True)
 
     class Meta:
         ordering = ["-year", "person"]

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 INBOX = "inbox"
 EMAIL = "email"
@@ -31,8 +32,8 @@ class Notification(models.Model):
         related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=50)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("body"), blank=True)
+    title = models.CharField(pgettext_lazy("message", "title"), max_length=200)
+    body = models.TextField(pgettext_lazy("message", "body"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -95,8 +96,8 @@ class ReminderLog(models.Model):
         default=list,
         help_text=_("External channels still to deliver (e-mail, SMS)."),
     )
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("body"), blank=True)
+    title = models.CharField(pgettext_lazy("message", "title"), max_length=200)
+    body = models.TextField(pgettext_lazy("message", "body"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     notification = models.ForeignKey(
         Notification,
