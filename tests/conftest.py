@@ -1,5 +1,8 @@
 """Fixtures shared by every test: the role accounts of the permission matrix."""
 
+import os
+import shutil
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -100,3 +103,46 @@ def client_for(client):
 
 
 __all__ = ["PASSWORD", "Group"]
+
+
+# -- browser tests (Playwright driving the system Chromium) ----------------------------
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture
+def browser(live_server):
+    """Chromium, started after the test database is set up (it depends on live_server):
+    Playwright's sync API runs an event loop, and a connection opened under it does not carry
+    the data that ``serialized_rollback`` restores. Function-scoped for the same reason."""
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        pytest.skip(
+            f"Chromium not found at {CHROMIUM}: install Debian's `chromium` to run browser tests"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the playwright package is not installed")
+    # Playwright's sync API runs an event loop; Django's async-safety check must allow it.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()

@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from associations.models import Office, Role
-from tests.browser.conftest import ARGS, CHROMIUM
 from tests.conftest import PASSWORD
 from tests.factories import MembershipFactory, PersonFactory
 
@@ -18,25 +17,9 @@ pytestmark = [
 
 
 @pytest.fixture
-def chromium():
-    """Playwright for this test only. A session-wide Playwright keeps its event loop in the
-    main thread, after which Django's connection handler (an asgiref Local) hands out fresh
-    connection objects without the serialized test data, so later serialized-rollback tests
-    would start with empty tables."""
-    import os
-    import shutil
-
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's `chromium`")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("the playwright package is not installed")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+def chromium(browser):
+    """The shared Chromium of tests/conftest.py."""
+    return browser
 
 
 def _log_in(pg, live_server, username):

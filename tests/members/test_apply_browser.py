@@ -6,13 +6,9 @@ ids, so the test holds with or without the merged translations."""
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 
 from members.models import Application, EducationLevel, EthnicGroup, PoliticalStatus
-from tests.browser.conftest import ARGS, CHROMIUM
 from tests.conftest import PASSWORD
 from tests.members.apply_support import (  # noqa: F401 - fixtures
     BIRTH,
@@ -30,22 +26,9 @@ pytestmark = [
 
 
 @pytest.fixture
-def chromium(live_server, writers):
-    """Chromium started after the database set-up of this test: Playwright's sync API runs
-    an event loop, and a connection opened under it does not carry the serialized test data
-    that ``serialized_rollback`` restores (the session-scoped ``browser`` fixture would start
-    it too early when another transactional test ran before)."""
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's `chromium` to run")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("the playwright package is not installed")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+def chromium(live_server, writers, browser):
+    """The shared Chromium of tests/conftest.py, started after this test's data."""
+    return browser
 
 
 def _log_in(pg, base, username, password=PASSWORD):

@@ -2,7 +2,6 @@
 a 360 px phone. Skips, saying why, where Chromium or playwright is absent."""
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,24 +15,12 @@ pytestmark = [
 ]
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "writers-roster-2026.xlsx"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-ARGS += ["--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 @pytest.fixture
-def chromium():
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's `chromium`")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("the playwright package is not installed")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+def chromium(browser):
+    """The shared Chromium of tests/conftest.py."""
+    return browser
 
 
 def test_staff_checks_then_imports_the_sample(chromium, live_server, staff_user, writers):
