@@ -32,6 +32,12 @@ def _serialized_rollback_in_every_context(django_db_setup):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many accounts; production keeps Django's default PBKDF2 hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     yield
     cache.clear()
