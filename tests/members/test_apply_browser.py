@@ -127,5 +127,14 @@ def test_application_journey_in_chromium(
     timeline = pg.inner_text("ol.timeline")
     assert "作品扎实" in timeline and "同意入会" in timeline
     assert _fits(pg)
-    pg.screenshot(path="/tmp/apply-detail-360.png", full_page=True)
+    # 6. the member downloads the certificate (会员证) and opens its public verification page
+    pg.goto(base + "/me/")
+    pdf = pg.request.get(base + pg.get_attribute("[data-testid=download-certificate]", "href"))
+    assert pdf.status == 200 and pdf.body()[:5] == b"%PDF-"
+    pg.click("text=验证页面")
+    pg.wait_for_load_state()
+    assert pg.get_attribute("[data-testid=verify-result]", "data-valid") == "true"
+    assert pg.inner_text("[data-testid=verify-status]") == "有效"
+    assert number in pg.inner_text("[data-testid=verify-result]")
+    assert "*" in pg.inner_text("[data-testid=verify-name]")  # masked name only
     context.close()
