@@ -20,6 +20,26 @@ class UserAdmin(AuditHistoryMixin, BaseUserAdmin):
         ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        """Staff manage accounts and roles; only a superuser grants superuser status or
+        single permissions (staff could otherwise make themselves superuser)."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions", "is_staff"]
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        # A superuser account (and its password) is changed only by a superuser.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
     add_fieldsets = (
         (
             None,

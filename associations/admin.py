@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from guardian.admin import GuardedModelAdmin
 
 from portal.admin_mixins import AuditHistoryMixin
 
@@ -41,7 +40,10 @@ class TownAdmin(admin.ModelAdmin):
 
 
 @admin.register(Association)
-class AssociationAdmin(AuditHistoryMixin, GuardedModelAdmin):
+class AssociationAdmin(AuditHistoryMixin, admin.ModelAdmin):
+    """Secretary scope is granted only through 秘书长 offices or secretary_assign, never
+    by editing object permissions by hand (which no term end would take back)."""
+
     list_display = ("name", "code", "kind", "art_category", "status", "founded_on")
     list_filter = ("kind", "status")
     search_fields = ("name", "code")

@@ -1,9 +1,12 @@
+from django import forms
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db import connection
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from portal.admin_mixins import AuditHistoryMixin
+from portal.uploads import SanitizedImageField
 
 from .models import (
     DisciplineDecision,
@@ -14,6 +17,7 @@ from .models import (
     Person,
     PoliticalStatus,
 )
+from .services import name_values
 
 
 class EstimatedCountPaginator(Paginator):
@@ -55,8 +59,19 @@ class MembershipInline(admin.TabularInline):
     )
 
 
+class PersonAdminForm(forms.ModelForm):
+    # Photos uploaded in the admin are sanitised like everywhere else (re-encoded, EXIF/GPS
+    # stripped, random name).
+    photo = SanitizedImageField(label=_("photo"), required=False)
+
+    class Meta:
+        model = Person
+        exclude = ("id_number", "name_terms", "name_pinyin")  # noqa: DJ006 - encrypted and derived fields
+
+
 @admin.register(Person)
 class PersonAdmin(AuditHistoryMixin, admin.ModelAdmin):
+    form = PersonAdminForm
     list_display = ("name", "gender", "ethnic_group", "birth_date", "id_masked", "phone", "town")
     list_select_related = ("ethnic_group", "town")
     search_fields = ("name", "=phone")
@@ -66,6 +81,12 @@ class PersonAdmin(AuditHistoryMixin, admin.ModelAdmin):
     readonly_fields = ("id_masked",)
     exclude = ("id_number", "name_terms", "name_pinyin")
     inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        # Keep the pinyin sort key and the search terms in step with an edited name.
+        for field, value in name_values(obj.name).items():
+            setattr(obj, field, value)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Membership)

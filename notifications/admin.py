@@ -13,6 +13,13 @@ class NotificationAdmin(admin.ModelAdmin):
     date_hierarchy = "created"
     show_full_result_count = False
 
+    # Messages are written by the services (notify); the admin only reads them.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(ReminderLog)
 class ReminderLogAdmin(admin.ModelAdmin):
@@ -29,6 +36,10 @@ class ReminderLogAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a row would make the job send that reminder again.
         return False
 
 

@@ -71,3 +71,32 @@ def test_weak_password_rejected(member_user):
 def test_sessions_expire(settings):
     assert settings.SESSION_COOKIE_AGE <= 12 * 3600
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def test_forged_forwarded_for_header_does_not_escape_the_lockout(client, member_user):
+    url = reverse("accounts:login")
+    for i in range(5):
+        client.post(
+            url,
+            {"username": "t_member", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.9",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{i}",
+        )
+    locked = client.post(
+        url,
+        {"username": "t_member", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.9",
+        HTTP_X_FORWARDED_FOR="192.0.2.200",
+    )
+    assert locked.status_code == 429
+
+
+def test_locked_out_page_states_the_configured_cool_off(client, member_user, settings):
+    from datetime import timedelta
+
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=45)
+    url = reverse("accounts:login")
+    for _ in range(5):
+        client.post(url, {"username": "t_member", "password": "wrong"}, REMOTE_ADDR="10.0.0.7")
+    locked = client.post(url, {"username": "t_member", "password": "x"}, REMOTE_ADDR="10.0.0.7")
+    assert "45" in locked.content.decode()

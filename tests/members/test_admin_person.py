@@ -1,0 +1,70 @@
+"""Staff edit people in the admin: photos are sanitised, names stay searchable, and only a
+superuser can touch superuser status."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from members.models import Person
+from tests.factories import PersonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _jpeg_with_exif() -> bytes:
+    img = Image.new("RGB", (40, 40), "red")
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCamera"
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", exif=exif)
+    return buf.getvalue()
+
+
+def _change_data(person, **extra):
+    data = {
+        "name": person.name,
+        "gender": person.gender,
+        "ethnic_group": person.ethnic_group_id,
+        "birth_date": person.birth_date.isoformat(),
+        "phone": person.phone,
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    data.update(extra)
+    return data
+
+
+def test_admin_photo_is_sanitised_and_name_terms_follow_the_name(client_for, staff_user):
+    person = PersonFactory(name="张三")
+    upload = SimpleUploadedFile("zhang-san-ID-522328.jpg", _jpeg_with_exif(), "image/jpeg")
+    response = client_for(staff_user).post(
+        f"/admin/members/person/{person.pk}/change/",
+        _change_data(person, name="李四", photo=upload),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person.refresh_from_db()
+    assert "522328" not in person.photo.name and person.photo.name.endswith(".jpg")
+    with person.photo.open("rb") as fh:
+        assert b"SecretCamera" not in fh.read()
+    assert "李" in person.name_terms and "李四" in person.name_terms
+    assert Person.objects.filter(name_terms__contains=["李四"]).exists()
+
+
+def test_staff_cannot_make_themselves_superuser(client_for, staff_user, admin_user):
+    c = client_for(staff_user)
+    # A superuser's account is read-only for staff: no editable field, and a POST is refused.
+    page = c.get(f"/admin/accounts/user/{admin_user.pk}/change/").content.decode()
+    assert 'name="username"' not in page
+    response = c.post(
+        f"/admin/accounts/user/{admin_user.pk}/change/", {"username": "hijack", "is_active": "on"}
+    )
+    assert response.status_code == 403
+    admin_user.refresh_from_db()
+    assert admin_user.username == "t_admin"
+    other = UserFactory(username="someone")
+    page = c.get(f"/admin/accounts/user/{other.pk}/change/").content.decode()
+    assert 'name="is_superuser"' not in page and 'name="user_permissions"' not in page
