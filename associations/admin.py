@@ -261,7 +261,7 @@ class DutyRegistrationAdmin(ReadOnlyAdmin):
 class ContactLogAdmin(ReadOnlyAdmin):
     list_display = ("contacted_on", "association", "membership", "channel", "topic")
     list_filter = ("association", "channel")
-    list_select_related = ("association", "membership__person")
+    list_select_related = ("association", "membership__person", "membership__association")
 
 
 @admin.register(GroupMember)
@@ -323,4 +323,4 @@ class CommitteeEvaluationAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ("office", "year", "rating")
     list_filter = ("year", "rating")
     autocomplete_fields = ("office",)
-    list_select_related = ("office__person", "office__term")
+    list_select_related = ("office__person", "office__term__association")

@@ -107,7 +107,7 @@ def ending_soon(*, association_ids: list[int] | None, today: datetime.date) -> d
     federation bodies included (staff). Two queries."""
     until = today + datetime.timedelta(days=conf.ending_soon_days())
     terms = _scope(
-        Term.objects.filter(ends_on__gte=today, ends_on__lte=until, starts_on__lte=today),
+        Term.objects.filter(ends_on__gt=today, ends_on__lte=until, starts_on__lte=today),
         association_ids,
     ).select_related("association")
     offices = _scope(

@@ -755,3 +755,20 @@ def appraisal_finalise(*, association: Association, year: int, actor):
     with set_actor(actor):
         appraisal.save()
     return appraisal
+
+
+def congress_export_log(*, actor, congress, rows: int):
+    """Exports of delegates' personal data are logged like member exports (X-03): one
+    ACCESS audit entry with who, when and how many rows."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(congress),
+        object_pk=str(congress.pk),
+        object_id=congress.pk,
+        object_repr=str(congress),
+        action=LogEntry.Action.ACCESS,
+        actor=actor,
+        additional_data={"event": "congress_export", "rows": rows},
+    )

@@ -83,7 +83,11 @@ def federation_leadership(request, body):
 
 def _leadership_page(request, *, body, association):
     can_edit = is_federation_staff(request.user)
-    terms_qs = Term.objects.filter(body=body, association=association).order_by("-number")
+    terms_qs = (
+        Term.objects.filter(body=body, association=association)
+        .select_related("association")
+        .order_by("-number")
+    )
     next_number = (terms_qs.aggregate(n=Max("number"))["n"] or 0) + 1
     term_form = TermForm(initial={"number": next_number})
     appoint_form = AppointForm(
@@ -310,7 +314,11 @@ def federation_meetings(request, body):
 
 
 def _meetings_page(request, *, body, association):
-    terms_qs = Term.objects.filter(body=body, association=association).order_by("-number")
+    terms_qs = (
+        Term.objects.filter(body=body, association=association)
+        .select_related("association")
+        .order_by("-number")
+    )
     latest = terms_qs.first()
     holders = selectors.holders_of(term=latest) if latest is not None else []
     form = MeetingForm(terms=terms_qs, holders=holders, initial={"term": latest})
@@ -531,6 +539,10 @@ def congress_export(request, number):
 
     _staff_or_404(request)
     congress = get_object_or_404(Congress, number=number)
-    response = HttpResponse(exports.congress_workbook(congress=congress), content_type=exports.XLSX)
+    content = exports.congress_workbook(congress=congress)
+    services.congress_export_log(
+        actor=request.user, congress=congress, rows=congress.delegates.count()
+    )
+    response = HttpResponse(content, content_type=exports.XLSX)
     response["Content-Disposition"] = f'attachment; filename="congress-{congress.number}.xlsx"'
     return response

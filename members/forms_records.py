@@ -12,7 +12,7 @@ from portal.uploads import SanitizedFileField
 
 from .models import DisciplineDecision, EthnicGroup, Gender
 
-DOCUMENT_HELP = _("A PDF or an image (JPEG, PNG, WebP, GIF), at most 10 MB.")
+DOCUMENT_HELP = _("A PDF or an image (JPEG, PNG, WebP, GIF), at most 20 MB.")
 
 
 class IdentityChangeForm(forms.Form):

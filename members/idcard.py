@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 __all__ = [
@@ -104,7 +105,7 @@ def validate_id_number(value, *, today: date | None = None) -> IdInfo:
     date.
     """
     number = normalize_id_number(value)
-    today = today or date.today()
+    today = today or timezone.localdate()
 
     if len(number) != ID_LENGTH:
         if len(number) == 15 and number.isdigit():

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import openpyxl
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -507,7 +508,7 @@ def read_roster(
     in the future" checks. ``default_area_code``: put in front of 7-8 digit local
     phone numbers (None: such numbers are an error).
     """
-    today = today or date.today()
+    today = today or timezone.localdate()
     result = RosterResult()
     try:
         workbook = _open_workbook(fileobj_or_path)

@@ -85,11 +85,11 @@ class MembershipPolicy:
 
         if is_federation_staff(user):
             return True
-        if action in {"list", "export"}:
+        if action == "list":
             return bool(managed_association_ids(user))
         if action == "view" and obj is not None:
             return obj.association_id in managed_association_ids(user)
-        return False  # full ID numbers, other memberships, audit history: staff only
+        return False  # export (X-03), full ID numbers, other memberships, history: staff only
 
 
 membership_policy = MembershipPolicy()

@@ -596,7 +596,9 @@ def application_check(*, application) -> list:
             Membership.objects.filter(
                 association=association,
                 person__id_hash=application.id_hash,
-                status=Membership.Status.ACTIVE,
+                # A suspended member is still a member: reinstatement is a decision, not
+                # a new application.
+                status__in=[Membership.Status.ACTIVE, Membership.Status.SUSPENDED],
             ).exists()
             or Application.objects.filter(
                 association=association,
@@ -912,7 +914,7 @@ def membership_grant(*, application, actor):
                 status=Membership.Status.ACTIVE,
             )
         else:
-            if membership.status == Membership.Status.ACTIVE:
+            if membership.status in (Membership.Status.ACTIVE, Membership.Status.SUSPENDED):
                 raise ValidationError(duplicate_application_message(), code="duplicate")
             if membership.number and not membership.legacy_number:
                 membership.legacy_number = membership.number

@@ -6,14 +6,12 @@ members.permissions decides scope (anything outside it answers 404).
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import get_visible_or_404
 from accounts.roles import is_federation_staff
+from portal.uploads import private_file_response
 
 from . import selectors, services
 from .forms_apply import (
@@ -292,20 +291,7 @@ def objection_resolve(request, pk, objection_id):
 # --------------------------------------------------------------------------- #
 # private files: applicant, the association's secretary and staff only
 # --------------------------------------------------------------------------- #
-def _file_response(field_file):
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    name = field_file.name.rsplit("/", 1)[-1]
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    is_pdf = name.endswith(".pdf")
-    response = FileResponse(handle, content_type=content_type, as_attachment=is_pdf, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    if not is_pdf:
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+_file_response = private_file_response
 
 
 def _visible_application(request, pk):

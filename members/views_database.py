@@ -262,7 +262,8 @@ def member_reveal_id(request, pk):
 @require_GET
 def member_export(request):
     # exports of personal data only by federation staff (and logged).
-    _require_staff(request)
+    if not selectors.membership_policy.can(request.user, "export"):
+        raise PermissionDenied
     filterset = _member_filter(request)
     list_url = reverse("members:database_list") + "?" + _query_without(request, "page", "order")
     if not filterset.form.is_valid():

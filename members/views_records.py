@@ -7,19 +7,18 @@ members.services.
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import get_visible_or_404
 from accounts.roles import is_federation_staff
+from portal.uploads import private_file_response
 
 from . import selectors, services
 from .forms_records import ChangeDecisionForm, DisciplineForm, IdentityChangeForm, WithdrawForm
@@ -41,19 +40,7 @@ def _no_record(request):
     return render(request, "members/profile/no_record.html", status=404)
 
 
-def _file_response(field):
-    if not field:
-        raise Http404("No file.")
-    try:
-        handle = field.open("rb")
-    except OSError:
-        raise Http404("File missing.") from None
-    name = field.name.rsplit("/", 1)[-1]
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type, filename=name)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+_file_response = private_file_response
 
 
 def _require_staff(request):

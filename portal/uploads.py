@@ -438,3 +438,27 @@ class SanitizedFileField(forms.FileField):
         if isinstance(widget, forms.FileInput) and "accept" not in widget.attrs:
             attrs["accept"] = "application/pdf,image/jpeg,image/png,image/webp,image/gif"
         return attrs
+
+
+def private_file_response(field_file):
+    """Serve a private upload after the caller's permission check: PDFs as attachments,
+    images inline in a sandbox, never sniffed, never cached."""
+    import mimetypes
+
+    from django.http import FileResponse, Http404
+
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    name = field_file.name.rsplit("/", 1)[-1]
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    is_pdf = name.lower().endswith(".pdf")
+    response = FileResponse(handle, content_type=content_type, as_attachment=is_pdf, filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    if not is_pdf:
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -70,3 +70,14 @@ def test_congress_excel(congress, staff_user, client_for):
     assert summary[1][0] == "类别" and len(summary) == 2 + 5
     names = [row[1] for row in book["代表名单"].iter_rows(min_row=2, values_only=True)]
     assert "'=SUM(A1)" in names  # neutralised, not a formula
+
+
+def test_congress_export_is_logged(congress, staff_user, client_for):
+    from auditlog.models import LogEntry
+
+    client_for(staff_user).get(
+        reverse("associations:congress_export", kwargs={"number": congress.number})
+    )
+    entry = LogEntry.objects.get(additional_data__event="congress_export")
+    assert entry.action == LogEntry.Action.ACCESS and entry.actor == staff_user
+    assert entry.additional_data["rows"] == congress.delegates.count() > 0

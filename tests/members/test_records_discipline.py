@@ -389,3 +389,20 @@ def test_admin_lists_read_only(admin_user, member_user, staff_user, client_for):
     assert client.get(f"/admin/members/disciplinedecision/{d.pk}/delete/").status_code == 403
     assert client.get(f"/admin/members/disciplinedecision/{d.pk}/change/").status_code == 200
     assert Person.objects.filter(user=member_user).exists()
+
+
+def test_suspended_member_cannot_rejoin_by_applying(writers):
+    """A suspension ends by a reinstatement decision, not by a new application."""
+    from tests.members.apply_support import BIRTH, id_for, make_applicant, make_draft, make_referee
+
+    person = PersonFactory(name="韦小明", id_number=id_for(1), birth_date=BIRTH, gender="M")
+    MembershipFactory(person=person, association=writers, status=Membership.Status.SUSPENDED)
+    referees = [
+        make_referee(writers, "甲", "AL-ZJ-T-1", "ref_a"),
+        make_referee(writers, "乙", "AL-ZJ-T-2", "ref_b"),
+    ]
+    application = make_draft(make_applicant(), writers, referees, seq=1)
+    with pytest.raises(ValidationError) as exc:
+        services.application_check(application=application)
+    codes = {e.code for errors in exc.value.error_dict.values() for e in errors}
+    assert "duplicate" in codes
