@@ -718,6 +718,7 @@ class DisciplineDecision(models.Model):
         EXPULSION = "expulsion", _("Expulsion")
         REFERRAL = "referral", _("Referral to the authorities")
         WITHDRAWAL = "withdrawal", _("Voluntary withdrawal")
+        LAPSE = "lapse", _("Treated as having left (a year without registration or participation)")
         REINSTATEMENT = "reinstatement", _("Reinstatement")
 
     membership = models.ForeignKey(

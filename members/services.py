@@ -1151,6 +1151,8 @@ def discipline_transitions() -> dict:
         K.SUSPENSION: ((S.ACTIVE,), S.SUSPENDED),
         K.EXPULSION: (current, S.EXPELLED),
         K.WITHDRAWAL: (current, S.WITHDRAWN),
+        # 视为自动退会 (MEM-07): decided by a person from the staff review list.
+        K.LAPSE: (current, S.LAPSED),
         K.REINSTATEMENT: ((S.SUSPENDED,), S.ACTIVE),
     }
 
@@ -1521,7 +1523,11 @@ def discipline_record(
         before = locked.status
         if after is not None:
             locked.status = after
-            if after in (Membership.Status.EXPELLED, Membership.Status.WITHDRAWN):
+            if after in (
+                Membership.Status.EXPELLED,
+                Membership.Status.WITHDRAWN,
+                Membership.Status.LAPSED,
+            ):
                 locked.left_on = decided_on
             elif after == Membership.Status.ACTIVE:
                 locked.left_on = None

@@ -220,7 +220,9 @@ def discipline_new(request, membership_id: int):
     )
     if not selectors.can_record_discipline(request.user, membership):
         raise Http404
-    form = DisciplineForm(request.POST or None, request.FILES or None)
+    # ?kind=lapse from the annual-registration review list preselects the decision.
+    initial = {"kind": request.GET["kind"]} if request.GET.get("kind") else None
+    form = DisciplineForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -87,7 +87,7 @@ def _seed(members: int) -> float:
     return time.perf_counter() - t0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_bench_key_pages():
     from members.models import Membership, Person
 

@@ -406,3 +406,31 @@ def test_suspended_member_cannot_rejoin_by_applying(writers):
         services.application_check(application=application)
     codes = {e.code for errors in exc.value.error_dict.values() for e in errors}
     assert "duplicate" in codes
+
+
+def test_lapse_decision_from_the_review_list(staff_user, writers):
+    """视为自动退会 is a decision a person records; the membership then counts as left."""
+    membership = MembershipFactory(association=writers, joined_on=date(2018, 1, 1))
+    services.discipline_record(
+        membership=membership,
+        actor=staff_user,
+        kind=DisciplineDecision.Kind.LAPSE,
+        reason="2025年度未注册，也未参加任何活动，经联系本人确认",
+        decided_on=timezone.localdate(),
+        decider="协会理事会",
+        council_resolution="",
+    )
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.LAPSED
+    assert membership.left_on == timezone.localdate()
+    decision = membership.discipline_decisions.get()
+    assert (decision.status_before, decision.status_after) == ("active", "lapsed")
+
+
+def test_review_list_links_to_a_preselected_lapse_decision(client_for, staff_user, writers):
+    membership = MembershipFactory(association=writers)
+    page = client_for(staff_user).get(
+        reverse("members:discipline_new", args=[membership.pk]) + "?kind=lapse"
+    )
+    assert page.status_code == 200
+    assert 'value="lapse" selected' in page.content.decode()
