@@ -707,3 +707,16 @@ def test_returned_application_shows_the_reason_and_can_be_resubmitted(
     assert response.status_code == 302
     in_review.refresh_from_db()
     assert in_review.status == S.ASSOCIATION_REVIEW and in_review.field_life == "补充：2025年驻村。"
+
+
+def test_referee_sees_name_and_association_only(client_for, applicant, writers, referees):
+    """The consent text promises referees see the applicant's name and association only."""
+    app = submitted(applicant, writers, referees, work_unit="某保密单位", statement="个人陈述全文")
+    request = app.referees.get(membership=referees[0])
+    body = (
+        client_for(referees[0].person.user)
+        .get(reverse("members:referee_respond", args=[request.pk]))
+        .content.decode()
+    )
+    assert "韦小明" in body and writers.name in body
+    assert "某保密单位" not in body and "个人陈述全文" not in body
