@@ -44,7 +44,7 @@ ROLES = ["anonymous", "member", "sec_writers", "sec_photo", "staff"]
 
 @pytest.mark.parametrize(
     "role,want",
-    zip(ROLES, ["login", 403, 200, 200, 200], strict=True),
+    list(zip(ROLES, ["login", 403, 200, 200, 200], strict=True)),
 )
 def test_list_matrix(role, want, role_users, client_for):
     _expect(client_for(role_users[role]).get(LIST), want)
@@ -52,7 +52,7 @@ def test_list_matrix(role, want, role_users, client_for):
 
 @pytest.mark.parametrize(
     "role,want",
-    zip(ROLES, ["login", 403, 403, 403, 200], strict=True),
+    list(zip(ROLES, ["login", 403, 403, 403, 200], strict=True)),
 )
 def test_export_matrix(role, want, role_users, client_for):
     _expect(client_for(role_users[role]).get(reverse("members:database_export")), want)
@@ -60,7 +60,7 @@ def test_export_matrix(role, want, role_users, client_for):
 
 @pytest.mark.parametrize(
     "role,want",
-    zip(ROLES, ["login", 404, 200, 404, 200], strict=True),
+    list(zip(ROLES, ["login", 404, 200, 404, 200], strict=True)),
 )
 def test_detail_matrix_writers_member(role, want, role_users, client_for, two_members):
     writers_membership, _ = two_members
@@ -70,7 +70,7 @@ def test_detail_matrix_writers_member(role, want, role_users, client_for, two_me
 
 @pytest.mark.parametrize(
     "role,want",
-    zip(ROLES, ["login", 404, 404, 200, 200], strict=True),
+    list(zip(ROLES, ["login", 404, 404, 200, 200], strict=True)),
 )
 def test_detail_matrix_photo_member(role, want, role_users, client_for, two_members):
     _, photo_membership = two_members
@@ -80,7 +80,7 @@ def test_detail_matrix_photo_member(role, want, role_users, client_for, two_memb
 
 @pytest.mark.parametrize(
     "role,want",
-    zip(ROLES, ["login", 404, 403, 404, 200], strict=True),
+    list(zip(ROLES, ["login", 404, 403, 404, 200], strict=True)),
 )
 def test_reveal_matrix(role, want, role_users, client_for, two_members):
     writers_membership, _ = two_members
