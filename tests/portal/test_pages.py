@@ -53,3 +53,11 @@ def test_staff_dashboard_counts_real_members(client, staff_user, writers):
     client.force_login(staff_user, backend="accounts.backends.UsernameOrPhoneBackend")
     response = client.get("/dashboard/staff/")
     assert response.context["total_members"] == 3
+
+
+def test_association_page_leads_to_the_application(client, member_user):
+    body = client.get("/associations/SF/").content.decode()
+    assert 'data-testid="apply-here"' in body and "/members/apply/register/" in body
+    client.force_login(member_user, backend="accounts.backends.UsernameOrPhoneBackend")
+    body = client.get("/associations/SF/").content.decode()
+    assert "/members/apply/new/?association=SF" in body
