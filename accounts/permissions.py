@@ -21,3 +21,12 @@ def require(policy, user, action, obj=None):
     """
     if not policy.can(user, action, obj):
         raise PermissionDenied
+
+
+def require_staff(user) -> None:
+    """Staff-only pages: any other signed-in user gets 403 (the page is not theirs, and it
+    reveals no object); anonymous users are sent to log in by ``login_required`` first."""
+    from .roles import is_federation_staff
+
+    if not is_federation_staff(user):
+        raise PermissionDenied

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import get_visible_or_404
+from accounts.permissions import get_visible_or_404, require_staff
 from accounts.roles import is_federation_staff
 
 from . import exports, selectors, services, stats
@@ -299,14 +299,9 @@ def member_export(request):
     return response
 
 
-def _require_staff(request):
-    if not is_federation_staff(request.user):
-        raise PermissionDenied
-
-
 @login_required
 def statistics(request):
-    _require_staff(request)
+    require_staff(request.user)
     if request.method == "POST":
         stats.cached_member_statistics(refresh=True)
         return redirect("members:statistics")
@@ -331,7 +326,7 @@ def statistics(request):
 @login_required
 @require_GET
 def statistics_export(request):
-    _require_staff(request)
+    require_staff(request.user)
     with translation.override("zh-hans"):
         dimensions, _computed_at = stats.cached_member_statistics()
         content = exports.stats_workbook([(d.sheet, d.rows) for d in dimensions])

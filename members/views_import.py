@@ -7,14 +7,13 @@ from __future__ import annotations
 import io
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.roles import is_federation_staff
+from accounts.permissions import require_staff
 
 from .forms_import import RosterImportForm
 from .importer import SOURCE_WEB, roster_import
@@ -25,16 +24,11 @@ TEMPLATE_FILE_NAME = "会员名册导入模板.xlsx"
 REPORT_ROW_LIMIT = 1000  # rows of each report table shown on the page
 
 
-def _require_staff(user) -> None:
-    if not is_federation_staff(user):
-        raise PermissionDenied
-
-
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_roster(request):
-    _require_staff(request.user)
+    require_staff(request.user)
     if request.method != "POST":
         return render(request, "members/import/form.html", {"form": RosterImportForm()})
     form = RosterImportForm(request.POST, request.FILES)
@@ -67,7 +61,7 @@ def import_roster(request):
 @login_required
 @require_GET
 def import_template(request):
-    _require_staff(request.user)
+    require_staff(request.user)
     buffer = io.BytesIO()
     write_template(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import get_visible_or_404
-from accounts.roles import is_federation_staff
+from accounts.permissions import get_visible_or_404, require_staff
 from portal.uploads import private_file_response
 
 from . import selectors, services
@@ -41,11 +40,6 @@ def _no_record(request):
 
 
 _file_response = private_file_response
-
-
-def _require_staff(request):
-    if not is_federation_staff(request.user):
-        raise PermissionDenied
 
 
 # --------------------------------------------------------------------------- #
@@ -174,7 +168,7 @@ def withdraw(request, membership_id: int):
 @login_required
 @require_GET
 def change_list(request):
-    _require_staff(request)
+    require_staff(request.user)
     paginator = Paginator(selectors.change_requests_pending(viewer=request.user), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "members/records/change_list.html", {"page": page})
@@ -183,7 +177,7 @@ def change_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def change_detail(request, pk: int):
-    _require_staff(request)
+    require_staff(request.user)
     change = get_object_or_404(selectors.change_request_queryset(viewer=request.user), pk=pk)
     form = ChangeDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import is_federation_staff
+from accounts.permissions import require_staff
 
 from . import registration_selectors, registration_services
 from .selectors import person_for_user
@@ -51,8 +51,7 @@ def registration_confirm(request, year):
 @login_required
 @require_GET
 def registration_review(request):
-    if not is_federation_staff(request.user):
-        raise PermissionDenied
+    require_staff(request.user)
     page = Paginator(registration_selectors.review_list(), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

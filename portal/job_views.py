@@ -4,27 +4,21 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import roles
+from accounts.permissions import require_staff
 
 from . import jobs
 from .models import JobRun
 from .tasks import run_job as run_job_task
 
 
-def _require_staff(user):
-    if not roles.is_federation_staff(user):
-        raise PermissionDenied
-
-
 @login_required
 def jobs_page(request):
-    _require_staff(request.user)
+    require_staff(request.user)
     from anlong_wenlian.celery import app
 
     return render(
@@ -41,7 +35,7 @@ def jobs_page(request):
 @login_required
 @require_POST
 def job_run_now(request):
-    _require_staff(request.user)
+    require_staff(request.user)
     name = request.POST.get("job", "")
     names = {registered.name for registered in jobs.all_jobs()}
     if name not in names:

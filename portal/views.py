@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
 from accounts import roles
-from accounts.permissions import get_visible_or_404
+from accounts.permissions import get_visible_or_404, require_staff
 from associations.models import Association
 from associations.permissions import managed_association_ids
 from associations.permissions import policy as association_policy
@@ -34,8 +34,7 @@ def landing(request):
 
 @login_required
 def staff_dashboard(request):
-    if not roles.is_federation_staff(request.user):
-        raise PermissionDenied
+    require_staff(request.user)
     overview = list(member_selectors.association_overview(viewer=request.user))
     total = sum(a.active_members for a in overview)
     return render(
