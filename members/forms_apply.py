@@ -171,9 +171,20 @@ class ApplicationForm(forms.ModelForm):
             "pen_name": _("Leave empty if you have none."),
         }
 
-    def __init__(self, *args, need_consent=False, **kwargs):
+    def __init__(self, *args, need_consent=False, stored_id_number="", **kwargs):
         super().__init__(*args, **kwargs)
         f = self.fields
+        # A saved ID number is never sent back to the browser in full (PIPL): the field stays
+        # empty, shows the masked number, and an empty field keeps the saved one.
+        self.stored_id_number = (
+            stored_id_number or (self.instance.id_number if self.instance.pk else "") or ""
+        )
+        if self.stored_id_number:
+            masked = idcard.mask_id_number(self.stored_id_number)
+            f["id_number"].widget.attrs["placeholder"] = masked
+            f["id_number"].help_text = _(
+                "Saved: %(masked)s. Leave empty to keep it, or type the full number to change it."
+            ) % {"masked": masked}
         f["association"].queryset = Association.objects.filter(
             status=Association.Status.ACTIVE
         ).order_by("sort_order", "id")
@@ -189,8 +200,7 @@ class ApplicationForm(forms.ModelForm):
             f["association"].help_text = _(
                 "The association cannot be changed after the first submission."
             )
-        if self.instance.pk:
-            self.initial.setdefault("id_number", self.instance.id_number)
+        self.initial["id_number"] = ""
         if not need_consent:
             del f["consent"]
         for slot in range(1, WORK_SLOTS + 1):
@@ -212,7 +222,7 @@ class ApplicationForm(forms.ModelForm):
             f["remove_works"].label_from_instance = lambda w: w.title or _("untitled work")
 
     def clean_id_number(self):
-        raw = self.cleaned_data.get("id_number", "")
+        raw = self.cleaned_data.get("id_number", "") or self.stored_id_number
         if not raw:
             return ""
         info = idcard.validate_id_number(raw)

@@ -116,6 +116,7 @@ def application_edit(request, pk=None):
         return redirect("members:apply_detail", pk=application.pk)
     need_consent = services.privacy_consent_current(request.user) is None
     initial = {}
+    stored_id_number = ""
     if application is None:
         person = selectors.person_for_user(request.user)
         code = request.GET.get("association", "")
@@ -124,7 +125,7 @@ def application_edit(request, pk=None):
         if person is not None:
             for field in services.APPLICATION_PROFILE_FIELDS:
                 initial[field] = getattr(person, field)
-            initial["id_number"] = person.id_number or ""
+            stored_id_number = person.id_number or ""
             initial["art_categories"] = list(person.art_categories.all())
         if code:
             from associations.models import Association
@@ -136,6 +137,7 @@ def application_edit(request, pk=None):
         instance=application,
         initial=initial,
         need_consent=need_consent,
+        stored_id_number=stored_id_number,
     )
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST

@@ -667,7 +667,9 @@ def test_member_applying_elsewhere_gets_a_prefilled_form(client_for, member_user
     person = person_for_user(member_user)
     form = client_for(member_user).get(reverse("members:apply_new")).context["form"]
     assert form.initial["name"] == person.name
-    assert form.initial["id_number"] == person.id_number
+    # The saved ID number is used, but only its masked form reaches the page.
+    assert form.stored_id_number == person.id_number and form.initial["id_number"] == ""
+    assert person.id_masked in form.fields["id_number"].help_text
     assert form.initial["birth_date"] == person.birth_date
 
 
@@ -720,3 +722,12 @@ def test_referee_sees_name_and_association_only(client_for, applicant, writers, 
     )
     assert "韦小明" in body and writers.name in body
     assert "某保密单位" not in body and "个人陈述全文" not in body
+
+
+def test_saved_id_number_is_never_sent_back_in_full(client_for, applicant, writers, referees):
+    """PIPL: the form shows the saved number masked and keeps it when left empty."""
+    app = make_draft(applicant, writers, referees, seq=1)
+    url = reverse("members:apply_edit", args=[app.pk])
+    body = client_for(applicant).get(url).content.decode()
+    assert app.id_number not in body
+    assert app.id_masked in body
