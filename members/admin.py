@@ -9,6 +9,8 @@ from portal.admin_mixins import AuditHistoryMixin
 from portal.uploads import SanitizedImageField
 
 from .models import (
+    Application,
+    ApplicationStep,
     DisciplineDecision,
     EducationLevel,
     EthnicGroup,
@@ -139,3 +141,41 @@ class DisciplineDecisionAdmin(RecordAdmin):
     list_filter = ("kind", "membership__association")
     search_fields = ("membership__person__name", "=membership__number", "decider")
     date_hierarchy = "decided_on"
+
+
+class ApplicationStepInline(admin.TabularInline):
+    model = ApplicationStep
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "actor", "from_status", "to_status", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(AuditHistoryMixin, admin.ModelAdmin):
+    """Applications are read here; every decision goes through the review pages (services),
+    so the two-stage rules, reasons and notices always hold."""
+
+    list_display = ("name", "association", "status", "id_masked", "phone", "submitted_at")
+    list_filter = ("status", "association")
+    list_select_related = ("association",)
+    search_fields = ("name", "=phone")
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    date_hierarchy = "created_at"
+    exclude = ("id_number", "id_hash")  # noqa: DJ006 - the encrypted number never shows
+    inlines = [ApplicationStepInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name not in self.exclude] + [
+            "art_categories"
+        ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -57,6 +57,11 @@ def _pages():
             "sec_writers",
             reverse("portal:secretary_dashboard", kwargs={"code": "ZJ"}),
         ),
+        # Staff live in these admin changelists too.
+        ("admin: people", "staff", reverse("admin:members_person_changelist")),
+        ("admin: people, search 王", "staff", reverse("admin:members_person_changelist") + "?q=王"),
+        ("admin: memberships", "staff", reverse("admin:members_membership_changelist")),
+        ("admin: applications", "staff", reverse("admin:members_application_changelist")),
     ]
 
 

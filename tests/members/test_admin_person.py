@@ -68,3 +68,24 @@ def test_staff_cannot_make_themselves_superuser(client_for, staff_user, admin_us
     other = UserFactory(username="someone")
     page = c.get(f"/admin/accounts/user/{other.pk}/change/").content.decode()
     assert 'name="is_superuser"' not in page and 'name="user_permissions"' not in page
+
+
+def test_application_admin_is_read_only_and_hides_the_id_number(
+    client_for, staff_user, sec_writers
+):
+    from associations.models import Association
+    from tests.members.apply_support import make_applicant, make_draft, make_referee
+
+    writers = Association.objects.get(code="ZJ")
+    referees = [
+        make_referee(writers, "甲", "AL-ZJ-A-1", "ref_x"),
+        make_referee(writers, "乙", "AL-ZJ-A-2", "ref_y"),
+    ]
+    app = make_draft(make_applicant(), writers, referees, seq=1)
+    staff = client_for(staff_user)
+    listing = staff.get("/admin/members/application/").content.decode()
+    assert app.name in listing and app.id_masked in listing
+    page = staff.get(f"/admin/members/application/{app.pk}/change/").content.decode()
+    assert app.id_number not in page and 'name="status"' not in page
+    assert staff.get("/admin/members/application/add/").status_code == 403
+    assert client_for(sec_writers).get("/admin/members/application/").status_code == 302
