@@ -21,7 +21,7 @@ from associations.models import Association, Town
 from associations.permissions import policy as association_policy
 
 from .models import EthnicGroup, Gender, Membership
-from .search import clean_name, query_terms
+from .search import clean_name, name_search_q
 
 AGE_BANDS = [
     ("lt35", _("Under 35"), 0, 35),
@@ -66,10 +66,7 @@ def search_q(text: str) -> Q:
         if _MOBILE.match(text):
             return Q(person__phone=text)
         return Q(number=text.upper()) | Q(number=text) | Q(legacy_number=text)
-    q = Q(person__name_terms__contains=query_terms(text))
-    if len(text) > 2:
-        q &= Q(person__name__icontains=text)
-    return q
+    return name_search_q(text, prefix="person__")
 
 
 class FastSelect(forms.Select):

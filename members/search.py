@@ -32,3 +32,17 @@ def query_terms(query: str) -> list[str]:
 
 def name_pinyin(name: str) -> str:
     return " ".join(lazy_pinyin(clean_name(name)))
+
+
+def name_search_q(text: str, *, prefix: str = ""):
+    """A Q for names containing ``text``: the GIN-indexed character/pair terms, refined with
+    ``icontains`` for 3+ characters. ``prefix`` reaches the Person, e.g. ``"person__"``."""
+    from django.db.models import Q
+
+    text = clean_name(text)
+    if not text:
+        return Q()
+    q = Q(**{f"{prefix}name_terms__contains": query_terms(text)})
+    if len(text) > 2:
+        q &= Q(**{f"{prefix}name__icontains": text})
+    return q

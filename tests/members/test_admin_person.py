@@ -89,3 +89,19 @@ def test_application_admin_is_read_only_and_hides_the_id_number(
     assert app.id_number not in page and 'name="status"' not in page
     assert staff.get("/admin/members/application/add/").status_code == 403
     assert client_for(sec_writers).get("/admin/members/application/").status_code == 302
+
+
+def test_admin_searches_use_the_name_index(client_for, staff_user):
+    from tests.factories import MembershipFactory
+
+    wang = MembershipFactory(person=PersonFactory(name="王芳"), number="AL-ZJ-2020-0042")
+    MembershipFactory(person=PersonFactory(name="李明"))
+    c = client_for(staff_user)
+    people = c.get("/admin/members/person/", {"q": "王"}).context["cl"].result_list
+    assert [p.name for p in people] == ["王芳"]
+    people = c.get("/admin/members/person/", {"q": wang.person.phone}).context["cl"].result_list
+    assert [p.name for p in people] == ["王芳"]
+    rows = c.get("/admin/members/membership/", {"q": "AL-ZJ-2020-0042"}).context["cl"].result_list
+    assert [m.pk for m in rows] == [wang.pk]
+    rows = c.get("/admin/members/membership/", {"q": "芳"}).context["cl"].result_list
+    assert [m.pk for m in rows] == [wang.pk]
