@@ -104,6 +104,13 @@ class PersonAdmin(AuditHistoryMixin, admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         return _indexed_search(queryset, search_term, prefix=""), False
 
+    def get_ordering(self, request):
+        # With a search, sort the (index-found) matches by id: ordering by pinyin would make
+        # PostgreSQL walk the pinyin index past every non-matching person for common surnames.
+        if request.GET.get("q"):
+            return ("-id",)
+        return super().get_ordering(request)
+
     def save_model(self, request, obj, form, change):
         # Keep the pinyin sort key and the search terms in step with an edited name.
         for field, value in name_values(obj.name).items():
