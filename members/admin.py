@@ -1,12 +1,10 @@
 from django import forms
 from django.contrib import admin
-from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Q
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_mixins import AuditHistoryMixin
+from portal.pagination import EstimatedCountPaginator
 from portal.uploads import SanitizedImageField
 
 from .models import (
@@ -22,24 +20,6 @@ from .models import (
 )
 from .search import name_search_q
 from .services import name_values
-
-
-class EstimatedCountPaginator(Paginator):
-    """Uses PostgreSQL's planner estimate instead of COUNT(*) on big unfiltered tables."""
-
-    @cached_property
-    def count(self):
-        query = self.object_list.query
-        if not query.where:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE relname = %s",
-                    [self.object_list.model._meta.db_table],
-                )
-                row = cursor.fetchone()
-            if row and row[0] and row[0] > 10_000:
-                return int(row[0])
-        return super().count
 
 
 @admin.register(EthnicGroup, PoliticalStatus, EducationLevel)

@@ -6,15 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import CharField, IntegerField, Value
 from django.db.models.functions import Cast
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -22,38 +19,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import get_visible_or_404, require_staff
 from accounts.roles import is_federation_staff
+from portal.pagination import EstimatedCountPaginator
 
 from . import exports, selectors, services, stats
 from .filters import MemberFilter
-from .models import Membership
 
 PAGE_SIZE = 25
 EXPORT_MAX_ROWS = 20_000
-ESTIMATE_ABOVE = 10_000
-
-
-class MemberPaginator(Paginator):
-    """COUNT(*) over the whole unfiltered membership table is replaced by PostgreSQL's
-    estimate (pg_class.reltuples) when the table is big; filtered lists count exactly."""
-
-    def __init__(self, *args, estimate: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.estimate = estimate
-        self.estimated = False
-
-    @cached_property
-    def count(self):
-        if self.estimate:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                    [Membership._meta.db_table],
-                )
-                row = cursor.fetchone()
-            if row and row[0] and row[0] > ESTIMATE_ABOVE:
-                self.estimated = True
-                return int(row[0])
-        return super().count
 
 
 def _member_filter(request) -> MemberFilter:
@@ -79,7 +51,7 @@ def member_list(request):
     filterset = _member_filter(request)
     valid = filterset.form.is_valid()
     queryset = filterset.qs if valid else filterset.queryset.none()
-    paginator = MemberPaginator(
+    paginator = EstimatedCountPaginator(
         queryset,
         PAGE_SIZE,
         estimate=valid and not filterset.is_filtered and is_federation_staff(request.user),

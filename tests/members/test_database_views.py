@@ -284,10 +284,10 @@ def test_pagination_keeps_filters(staff_user, client_for, writers):
 def test_unfiltered_staff_list_uses_the_estimate_on_a_big_table(
     staff_user, client_for, writers, monkeypatch
 ):
-    from members import views_database
+    from portal import pagination
 
     MembershipFactory(person=PersonFactory(name="估计"), association=writers)
-    monkeypatch.setattr(views_database, "ESTIMATE_ABOVE", -1)
+    monkeypatch.setattr(pagination, "ESTIMATE_ABOVE", -1)
     from django.db import connection
 
     with connection.cursor() as cursor:
