@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.dates import add_years
 from portal.jobs import JobResult, job
 
 from . import jobs_conf
@@ -290,7 +291,7 @@ def due_items(today: datetime.date) -> list[DueItem]:
     items = []
     congress = Congress.objects.order_by("-held_on", "-number").first()
     if congress is not None:
-        due = jobs_conf.add_years(congress.held_on, years)
+        due = add_years(congress.held_on, years)
         if due <= horizon:
             params = {"number": congress.number, "date": _d(due)}
             title = (
@@ -316,7 +317,7 @@ def due_items(today: datetime.date) -> list[DueItem]:
         .distinct("association_id")
     )
     for term in terms:
-        due = jobs_conf.add_years(term.starts_on, years)
+        due = add_years(term.starts_on, years)
         if due > horizon:
             continue
         params = {"association": term.association.name, "number": term.number, "date": _d(due)}

@@ -28,13 +28,6 @@ def month_day(value: str, year: int) -> datetime.date:
         return datetime.date(year, month, 28)
 
 
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def duty_registration_opens(year: int) -> datetime.date:
     return month_day(
         getattr(settings, "DUTY_REGISTRATION_OPENS", DEFAULT_DUTY_REGISTRATION_OPENS), year

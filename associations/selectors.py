@@ -11,6 +11,8 @@ from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, P
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from portal.dates import years_ago
+
 from . import conf
 from .models import (
     SENIOR_ROLES,
@@ -49,13 +51,6 @@ def months_back(day: datetime.date, months: int) -> datetime.date:
         31,
     ][month - 1]
     return datetime.date(year, month, min(day.day, last))
-
-
-def years_back(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def active_on(day: datetime.date) -> Q:
@@ -340,7 +335,7 @@ def governance_warnings(*, today: datetime.date) -> dict:
                     % {"association": a.name, "roles": _(" or ").join(missing)},
                 )
             )
-    cutoff = years_back(today, conf.officer_age_limit() + 1)
+    cutoff = years_ago(today, conf.officer_age_limit() + 1)
     flagged = list(
         Office.objects.filter(active, role__in=list(SENIOR_ROLES))
         .filter(Q(cadre=True) | Q(person__birth_date__lte=cutoff))
@@ -532,7 +527,7 @@ def congress_composition(*, congress) -> dict:
     """Delegates of a congress by group, with shares against the targets (one query)."""
     from .models import Delegate
 
-    cutoff = years_back(congress.held_on, conf.young_middle_age_max() + 1)
+    cutoff = years_ago(congress.held_on, conf.young_middle_age_max() + 1)
     counts = Delegate.objects.filter(congress=congress).aggregate(
         total=Count("id"),
         grassroots=Count("id", filter=Q(grassroots=True)),

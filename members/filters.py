@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association, Town
 from associations.permissions import policy as association_policy
+from portal.dates import years_ago
 
 from .models import EthnicGroup, Gender, Membership
 from .search import clean_name, name_search_q
@@ -33,14 +34,6 @@ AGE_BANDS = [
 
 _NUMBER_OR_PHONE = re.compile(r"^[0-9A-Za-z\-_/]+$")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
-
-
-def years_ago(today: date, years: int) -> date:
-    """The date ``years`` years before ``today`` (29 February falls back to 28 February)."""
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:
-        return today.replace(year=today.year - years, day=28)
 
 
 def age_band_q(band: str, *, today: date | None = None, prefix: str = "person__") -> Q:

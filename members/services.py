@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from portal.dates import years_ago
+
 from . import idcard
 from .search import clean_name, name_pinyin, name_terms
 
@@ -612,10 +614,7 @@ def application_check(*, application) -> list:
             add("id_number", duplicate_application_message(), "duplicate")
         years = reapply_bar_years()
         today = timezone.localdate()
-        try:
-            cutoff = today.replace(year=today.year - years)
-        except ValueError:  # 29 February
-            cutoff = today.replace(year=today.year - years, day=28)
+        cutoff = years_ago(today, years)
         expelled = Membership.objects.filter(
             association=association,
             person__id_hash=application.id_hash,

@@ -8,8 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from associations.models import Town
-from members.filters import years_ago
 from members.models import EthnicGroup, Membership, Person
+from portal.dates import years_ago
 from tests.factories import MembershipFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
