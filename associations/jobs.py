@@ -45,7 +45,7 @@ def local_today(now: datetime.datetime) -> datetime.date:
 
 
 def _staff_users() -> list:
-    from notifications.office_reminders import _staff_users as staff
+    from accounts.selectors import staff_users as staff
 
     return staff()
 

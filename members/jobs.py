@@ -82,7 +82,8 @@ def waiting_applications(today: datetime.date, days: int) -> list[Application]:
 
 
 def application_review_deadline_run(*, today: datetime.date, dry_run: bool = False) -> Outcome:
-    from notifications.office_reminders import _secretaries_by_association, _staff_users
+    from accounts.selectors import staff_users as _staff_users
+    from notifications.office_reminders import _secretaries_by_association
 
     days = jobs_conf.application_review_days()
     outcome = Outcome()

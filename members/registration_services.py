@@ -200,8 +200,8 @@ def _close(outcome, *, year: int, today: datetime.date, now, dry_run: bool) -> N
 
 
 def _tell_staff(outcome, *, year: int, deadline: datetime.date) -> None:
+    from accounts.selectors import staff_users as _staff_users
     from notifications import services
-    from notifications.office_reminders import _staff_users
 
     flagged = AnnualRegistration.objects.filter(
         year=year, confirmed_at__isnull=True, flagged_at__isnull=False

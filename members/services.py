@@ -327,10 +327,7 @@ def _notify_referee(referee) -> None:
 def _notify_reviewers(application) -> None:
     """E-mail the people who act next: the association's secretaries for the first stage,
     federation staff for the second (the dashboards list the same applications)."""
-    from django.contrib.auth import get_user_model
     from guardian.shortcuts import get_users_with_perms
-
-    from accounts import roles
 
     from .models import Application
 
@@ -342,7 +339,9 @@ def _notify_reviewers(application) -> None:
             with_superusers=False,
         )
     elif application.status == Application.Status.FEDERATION_REVIEW:
-        users = get_user_model().objects.filter(groups__name=roles.STAFF)
+        from accounts.selectors import staff_users
+
+        users = staff_users()
     else:
         return
     addresses = sorted(

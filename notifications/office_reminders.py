@@ -11,13 +11,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts import roles
+from accounts.selectors import staff_users
 from associations import services as association_services
 from associations.models import AssociationUserObjectPermission, Body, Office
 
@@ -65,12 +64,7 @@ def _secretaries_by_association(association_ids) -> dict[int, list]:
 
 
 def _staff_users() -> list:
-    return list(
-        get_user_model()
-        .objects.filter(groups__name=roles.STAFF, is_active=True)
-        .distinct()
-        .order_by("id")
-    )
+    return list(staff_users())
 
 
 def _link(office: Office, for_holder: bool) -> str:
