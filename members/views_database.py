@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.db.models import CharField, IntegerField, Value
-from django.db.models.functions import Cast
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -86,118 +84,13 @@ def _detail_context(request, membership, *, full_id_number: str = "") -> dict:
             selectors.person_other_memberships(viewer=request.user, membership=membership)
         )
         context["other_memberships"] = others
-        context["history"] = _history_rows(
+        context["history"] = selectors.audit_history_rows(
             selectors.person_audit_history(
                 person=membership.person,
                 membership_ids=[membership.id, *[m.id for m in others]],
             )
         )
     return context
-
-
-def _action_label(entry) -> str:
-    data = entry.additional_data or {}
-    if data.get("event") == "reveal_id_number":
-        return _("Viewed the full ID number")
-    labels = {
-        0: _("Created"),
-        1: _("Changed"),
-        2: _("Deleted"),
-        3: _("Viewed"),
-    }
-    return labels.get(entry.action, str(entry.action))
-
-
-HIDDEN_HISTORY_FIELDS = {"id", "created_at", "updated_at", "name_terms", "name_pinyin"}
-
-
-def _entry_fields(entry):
-    """(field, old, new) of an entry's changes, skipping fields no longer on the model."""
-    model = entry.content_type.model_class()
-    for name, values in (entry.changes_dict or {}).items():
-        if name in HIDDEN_HISTORY_FIELDS or not isinstance(values, (list, tuple)):
-            continue
-        if len(values) != 2 or model is None:
-            continue
-        try:
-            field = model._meta.get_field(name)
-        except FieldDoesNotExist:
-            continue
-        if not getattr(field, "concrete", False):
-            continue  # reverse relations and many-to-many changes are not shown here
-        yield field, values[0], values[1]
-
-
-def _related_names(wanted: dict) -> dict:
-    """Names of the rows that foreign-key changes point at: one UNION query in all."""
-    parts = []
-    for index, (model, ids) in enumerate(wanted.items()):
-        names = [f.name for f in model._meta.concrete_fields]
-        column = next((c for c in ("name", "full_name", "username") if c in names), None)
-        if column is None or not ids:
-            continue
-        parts.append(
-            model._default_manager.filter(pk__in=ids)
-            .order_by()
-            .annotate(
-                k=Value(index, output_field=IntegerField()),
-                label=Cast(column, CharField()),
-            )
-            .values_list("k", "pk", "label")
-        )
-    if not parts:
-        return {}
-    models_by_index = dict(enumerate(wanted))
-    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    return {(models_by_index[k], pk): label for k, pk, label in query}
-
-
-def _shown(field, raw, names) -> str:
-    if raw in (None, "", "None"):
-        return "—"
-    if field.many_to_one or field.one_to_one:
-        try:
-            return names.get((field.related_model, int(raw)), str(raw))
-        except (TypeError, ValueError):
-            return str(raw)
-    if field.choices:
-        return str(dict(field.choices).get(raw, raw))
-    if field.get_internal_type() == "BooleanField":
-        return _("Yes") if raw in (True, "True") else _("No")
-    return str(raw)
-
-
-def _history_rows(entries) -> list[dict]:
-    """Audit entries in readable Chinese: who, when, what (field: old → new)."""
-    entries = list(entries)
-    wanted: dict = {}
-    for entry in entries:
-        for field, old, new in _entry_fields(entry):
-            if field.many_to_one or field.one_to_one:
-                ids = wanted.setdefault(field.related_model, set())
-                ids.update(int(v) for v in (old, new) if str(v).isdigit())
-    names = _related_names(wanted)
-    rows = []
-    for entry in entries:
-        rows.append(
-            {
-                "timestamp": entry.timestamp,
-                "actor": (entry.actor.get_full_name() or entry.actor.get_username())
-                if entry.actor
-                else "",
-                "action": _action_label(entry),
-                "object": entry.object_repr,
-                "changes": [
-                    {
-                        "field": str(field.verbose_name),
-                        "old": _shown(field, old, names),
-                        "new": _shown(field, new, names),
-                    }
-                    for field, old, new in _entry_fields(entry)
-                ],
-            }
-        )
-    return rows
 
 
 def _visible_membership(request, pk):

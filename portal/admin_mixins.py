@@ -16,9 +16,11 @@ class AuditHistoryMixin:
         obj = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
-        entries = (
+        from members.selectors import audit_history_rows
+
+        entries = audit_history_rows(
             LogEntry.objects.get_for_object(obj)
-            .select_related("actor")
+            .select_related("actor", "content_type")
             .order_by("-timestamp")[:500]
         )
         context = {
